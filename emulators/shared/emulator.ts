@@ -1,0 +1,296 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/**
+ * The faults a test (or the bench) can switch on. Each applies to the next matching requests
+ * (`times`, default: until cleared) whose route or action contains `match` (default: all).
+ */
+export type FaultKind =
+  | 'latency' // wait `ms`, then answer normally
+  | 'status' // answer HTTP `status` (default 503) with a plain-text body
+  | 'hang' // never answer (until the emulator closes)
+  | 'reset' // destroy the connection without answering
+  | 'slowBody' // send headers, then the body one byte every `ms`
+  | 'malformed' // 200 with a truncated JSON body
+  | 'html' // an HTML page (CDN challenge or maintenance) with `status` (default 200)
+  | 'rateLimit' // 429 with the API's own rate-limit body
+  | 'wrongShape'; // 200 with valid JSON of the wrong shape
+
+export interface Fault {
+  kind: FaultKind;
+  ms?: number;
+  status?: number;
+  times?: number;
+  match?: string;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  /** JSON body, form fields, or undefined */
+  body: unknown;
+  raw: string;
+  /** what the emulator calls this request (SMM: the `action`; REST APIs: `METHOD /route`) */
+  action: string;
+  at: number;
+}
+
+export interface Reply {
+  status: number;
+  /** serialised as JSON unless it is a string; undefined sends no body */
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** false: send no Content-Type at all (some panels do that) */
+  contentType?: string | false;
+}
+
+export interface EmulatorOptions {
+  name: string;
+  /** base latency of every answer, in ms (EMULATOR_LATENCY_MS by default) */
+  latencyMs?: number;
+  /** names a request for recording and fault matching */
+  actionOf?: (req: RecordedRequest) => string;
+  /** the API's own body for a rate-limit answer */
+  rateLimitBody?: unknown;
+  /** the API's own body for wrongShape */
+  wrongShapeBody?: unknown;
+}
+
+export type Handler = (req: RecordedRequest) => Reply | Promise<Reply>;
+
+const MAX_RECORDED = 20_000;
+
+/**
+ * A real HTTP server on loopback that answers like one upstream API, records every request
+ * and can be told to misbehave. Tests drive it in-process; other processes use /__emulator/.
+ */
+export class Emulator {
+  readonly requests: RecordedRequest[] = [];
+  private faults: Fault[] = [];
+  private server?: Server;
+  private readonly sockets = new Set<Socket>();
+  latencyMs: number;
+  url = '';
+
+  constructor(
+    private readonly opts: EmulatorOptions,
+    private readonly handler: Handler,
+    /** restores the emulator's initial data */
+    private readonly resetState: () => void = () => {},
+  ) {
+    this.latencyMs = opts.latencyMs ?? Number(process.env.EMULATOR_LATENCY_MS ?? 0);
+  }
+
+  get name() {
+    return this.opts.name;
+  }
+
+  setFault(fault: Fault): void {
+    this.faults.push({ ...fault });
+  }
+
+  clearFaults(): void {
+    this.faults = [];
+  }
+
+  clearRequests(): void {
+    this.requests.length = 0;
+  }
+
+  /** Forgets requests and faults and restores the initial data. */
+  reset(): void {
+    this.clearFaults();
+    this.clearRequests();
+    this.resetState();
+  }
+
+  /** Recorded requests whose action is `action` (all when omitted). */
+  calls(action?: string): RecordedRequest[] {
+    return action === undefined ? [...this.requests] : this.requests.filter((r) => r.action === action);
+  }
+
+  async listen(port = 0, host = '127.0.0.1'): Promise<string> {
+    const server = createServer((req, res) => {
+      this.handle(req, res).catch((err: unknown) => {
+        if (!res.headersSent) {
+          res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end(`emulator error: ${(err as Error).message}`);
+        } else res.destroy();
+      });
+    });
+    server.on('connection', (s) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    const addr = server.address() as AddressInfo;
+    this.url = `http://${host}:${addr.port}`;
+    return this.url;
+  }
+
+  async close(): Promise<void> {
+    if (!this.server) return;
+    const server = this.server;
+    this.server = undefined;
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private takeFault(action: string): Fault | undefined {
+    const i = this.faults.findIndex((f) => !f.match || action.includes(f.match));
+    if (i < 0) return undefined;
+    const f = this.faults[i]!;
+    if (f.times !== undefined) {
+      f.times -= 1;
+      if (f.times <= 0) this.faults.splice(i, 1);
+    }
+    return f;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await readBody(req);
+    const url = new URL(req.url ?? '/', 'http://emulator');
+    if (url.pathname.startsWith('/__emulator/'))
+      return this.control(req.method ?? 'GET', url.pathname, raw, res);
+
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers))
+      headers[k] = Array.isArray(v) ? v.join(', ') : (v ?? '');
+    const recorded: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers,
+      body: parseBody(raw, headers['content-type'] ?? ''),
+      raw,
+      action: '',
+      at: Date.now(),
+    };
+    recorded.action = this.opts.actionOf?.(recorded) ?? `${recorded.method} ${recorded.path}`;
+    if (this.requests.length >= MAX_RECORDED) this.requests.shift();
+    this.requests.push(recorded);
+
+    if (this.latencyMs > 0) await sleep(this.latencyMs);
+    const fault = this.takeFault(recorded.action);
+    if (fault && (await this.applyFault(fault, req, res))) return;
+
+    const reply = await this.handler(recorded);
+    send(res, reply);
+  }
+
+  /** Returns true when the fault answered (or killed) the request itself. */
+  private async applyFault(f: Fault, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    switch (f.kind) {
+      case 'latency':
+        await sleep(f.ms ?? 1000);
+        return false;
+      case 'status':
+        send(res, {
+          status: f.status ?? 503,
+          body: 'Service Temporarily Unavailable',
+          contentType: 'text/plain',
+        });
+        return true;
+      case 'hang':
+        // keep the socket open with nothing sent; close() destroys it
+        return true;
+      case 'reset':
+        req.socket.destroy();
+        return true;
+      case 'slowBody': {
+        const body = '{"slow": "' + 'x'.repeat(64) + '"}';
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) });
+        for (const ch of body) {
+          if (res.destroyed) return true;
+          res.write(ch);
+          await sleep(f.ms ?? 200);
+        }
+        res.end();
+        return true;
+      }
+      case 'malformed':
+        send(res, { status: 200, body: '{"order": 1, "status": "Comp', contentType: 'application/json' });
+        return true;
+      case 'html':
+        send(res, {
+          status: f.status ?? 200,
+          body: '<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>Checking your browser before accessing.</body></html>',
+          contentType: 'text/html; charset=UTF-8',
+        });
+        return true;
+      case 'rateLimit':
+        send(res, {
+          status: 429,
+          body: this.opts.rateLimitBody ?? { error: 'Rate limit exceeded' },
+          headers: { 'retry-after': '60' },
+        });
+        return true;
+      case 'wrongShape':
+        send(res, { status: 200, body: this.opts.wrongShapeBody ?? { unexpected: ['shape'] } });
+        return true;
+    }
+  }
+
+  private control(method: string, path: string, raw: string, res: ServerResponse): void {
+    const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+    const ok = (payload: unknown = { ok: true }) => send(res, { status: 200, body: payload });
+    if (path === '/__emulator/requests' && method === 'GET') return ok(this.requests);
+    if (path === '/__emulator/requests' && method === 'DELETE') return (this.clearRequests(), ok());
+    if (path === '/__emulator/faults' && method === 'POST')
+      return (this.setFault(body as unknown as Fault), ok());
+    if (path === '/__emulator/faults' && method === 'DELETE') return (this.clearFaults(), ok());
+    if (path === '/__emulator/latency' && method === 'POST')
+      return ((this.latencyMs = Number(body.ms ?? 0)), ok());
+    if (path === '/__emulator/reset' && method === 'POST') return (this.reset(), ok());
+    send(res, { status: 404, body: { error: 'unknown emulator control' } });
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function parseBody(raw: string, contentType: string): unknown {
+  if (!raw) return undefined;
+  if (contentType.includes('application/x-www-form-urlencoded'))
+    return Object.fromEntries(new URLSearchParams(raw));
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+export function send(res: ServerResponse, reply: Reply): void {
+  if (res.destroyed) return;
+  const headers: Record<string, string> = { ...reply.headers };
+  let payload = '';
+  if (reply.body !== undefined) {
+    payload = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+    if (reply.contentType !== false)
+      headers['content-type'] = reply.contentType ?? 'application/json; charset=utf-8';
+  }
+  headers['content-length'] = String(Buffer.byteLength(payload));
+  res.writeHead(reply.status, headers);
+  res.end(payload);
+}
+
+/** Reply helpers for handlers. */
+export const json = (status: number, body: unknown, headers?: Record<string, string>): Reply => ({
+  status,
+  body,
+  headers,
+});
+export const empty = (status: number): Reply => ({ status });

@@ -1,0 +1,71 @@
+import { GraphQLError } from 'graphql';
+
+/** The one error vocabulary of the graph (see design/ARCHITECTURE.md). */
+export const ErrorCode = {
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  RATE_LIMITED: 'RATE_LIMITED',
+  UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
+  UPSTREAM_BAD_RESPONSE: 'UPSTREAM_BAD_RESPONSE',
+  OUTCOME_UNKNOWN: 'OUTCOME_UNKNOWN',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export type UpstreamApi = 'smm' | 'solmate' | 'solsub' | 'likenama';
+
+/** What upstream itself said, kept in its own words (Persian, Vietnamese, Chinese as sent). */
+export interface UpstreamInfo {
+  api: UpstreamApi;
+  status?: number;
+  message?: string;
+  /** which provider (SMM) or action the call was for; never a credential */
+  provider?: string;
+  action?: string;
+}
+
+export class LayerError extends GraphQLError {
+  readonly code: ErrorCode;
+  readonly upstream?: UpstreamInfo;
+
+  constructor(code: ErrorCode, message: string, upstream?: UpstreamInfo, extra?: Record<string, unknown>) {
+    super(message, {
+      extensions: {
+        code,
+        ...(upstream ? { upstream: stripUndefined(upstream) } : {}),
+        ...extra,
+      },
+    });
+    this.code = code;
+    this.upstream = upstream;
+  }
+}
+
+function stripUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+export const badInput = (message: string, field?: string[]) =>
+  new LayerError(ErrorCode.BAD_USER_INPUT, message, undefined, field ? { field } : undefined);
+
+export const notFound = (message: string, upstream?: UpstreamInfo) =>
+  new LayerError(ErrorCode.NOT_FOUND, message, upstream);
+
+export const upstreamError = (code: ErrorCode, message: string, upstream: UpstreamInfo) =>
+  new LayerError(code, message, upstream);
+
+export const isLayerError = (e: unknown): e is LayerError => e instanceof LayerError;
+
+/** A business outcome of a mutation: data, not an error (userErrors in every payload). */
+export interface UserError {
+  field: string[] | null;
+  message: string;
+  code: string;
+}
+
+export const userError = (code: string, message: string, field?: string[] | null): UserError => ({
+  code,
+  message,
+  field: field ?? null,
+});

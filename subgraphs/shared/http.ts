@@ -1,0 +1,233 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Pool, errors as undiciErrors } from 'undici';
+import { parse as parseLossless } from 'lossless-json';
+import { ErrorCode, LayerError, type UpstreamApi, type UpstreamInfo } from './errors.ts';
+import { logger } from './logger.ts';
+
+export type CallKind = 'read' | 'write';
+
+export interface UpstreamRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** path below the base URL; build it with `pathSegment` for anything that came from a caller */
+  path: string;
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+  body?: string;
+  /** `read` may retry; a `write` never does, and a failure after sending it is OUTCOME_UNKNOWN */
+  kind: CallKind;
+  /** name of the upstream action, for errors, logs and metrics */
+  action: string;
+}
+
+export interface UpstreamResponse {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+export interface HttpOptions {
+  api: UpstreamApi;
+  baseUrl: string;
+  /** which SMM provider this client speaks to (shown in errors, never the key) */
+  provider?: string;
+  /** deadline of one attempt: connect + headers + body */
+  timeoutMs: number;
+  /** extra attempts for reads */
+  retries: number;
+  retryBaseMs: number;
+  /** concurrent connections per upstream origin (requests beyond it queue) */
+  connections: number;
+  maxBodyBytes?: number;
+  /** credential values this client sends: scrubbed from any upstream text it passes on */
+  secrets?: string[];
+}
+
+export const defaultHttpOptions = {
+  timeoutMs: 8_000,
+  retries: 2,
+  retryBaseMs: 100,
+  connections: 32,
+  maxBodyBytes: 8 * 1024 * 1024,
+} satisfies Partial<HttpOptions>;
+
+// One Pool per origin for the whole process: clients are built per request (credentials
+// differ per tenant) but must share keep-alive connections.
+const pools = new Map<string, Pool>();
+
+function poolFor(origin: string, opts: HttpOptions): Pool {
+  let pool = pools.get(origin);
+  if (!pool) {
+    pool = new Pool(origin, {
+      connections: opts.connections,
+      connectTimeout: Math.min(opts.timeoutMs, 5_000),
+      headersTimeout: opts.timeoutMs,
+      bodyTimeout: opts.timeoutMs,
+      keepAliveTimeout: 10_000,
+      keepAliveMaxTimeout: 60_000,
+    });
+    pools.set(origin, pool);
+  }
+  return pool;
+}
+
+export async function closeAllPools(): Promise<void> {
+  const all = [...pools.values()];
+  pools.clear();
+  await Promise.allSettled(all.map((p) => p.close()));
+}
+
+/** Encodes one path segment so a caller's id can never add segments (`../x`, `1/status`). */
+export const pathSegment = (s: string) => encodeURIComponent(s);
+
+// Errors raised before any byte of the request could reach upstream: safe to call unavailable
+// even for a write, because the write cannot have happened.
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
+
+export class UpstreamHttp {
+  private readonly pool: Pool;
+  private readonly basePath: string;
+
+  constructor(readonly opts: HttpOptions) {
+    const url = new URL(opts.baseUrl);
+    this.basePath = url.pathname.replace(/\/+$/, '');
+    this.pool = poolFor(url.origin, opts);
+  }
+
+  info(action: string, extra?: Partial<UpstreamInfo>): UpstreamInfo {
+    const info = { api: this.opts.api, provider: this.opts.provider, action, ...extra };
+    if (info.message !== undefined) info.message = this.scrub(info.message);
+    return info;
+  }
+
+  /** Upstreams echo request data back; a credential must not ride along into a response or log. */
+  scrub(text: string): string {
+    let out = text;
+    for (const secret of this.opts.secrets ?? []) {
+      if (secret.length >= 4) out = out.split(secret).join('[redacted]');
+    }
+    return out;
+  }
+
+  async request(req: UpstreamRequest): Promise<UpstreamResponse> {
+    const attempts = req.kind === 'read' ? 1 + this.opts.retries : 1;
+    let lastError: unknown;
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      if (attempt > 0) {
+        // full jitter: spreads the retries of many callers instead of synchronising them
+        const cap = this.opts.retryBaseMs * 2 ** (attempt - 1);
+        await sleep(Math.random() * cap);
+      }
+      try {
+        const res = await this.once(req);
+        if (req.kind === 'read' && RETRYABLE_STATUS.has(res.status) && attempt < attempts - 1) {
+          lastError = res;
+          continue;
+        }
+        return res;
+      } catch (err) {
+        lastError = err;
+        if (req.kind === 'write') throw this.transportError(req, err);
+      }
+    }
+    if (lastError && typeof lastError === 'object' && 'status' in lastError) {
+      return lastError as UpstreamResponse;
+    }
+    throw this.transportError(req, lastError);
+  }
+
+  private async once(req: UpstreamRequest): Promise<UpstreamResponse> {
+    const qs = req.query ? `?${new URLSearchParams(req.query).toString()}` : '';
+    const started = performance.now();
+    const res = await this.pool.request({
+      method: req.method,
+      path: `${this.basePath}${req.path}${qs}`,
+      headers: req.headers,
+      body: req.body,
+      signal: AbortSignal.timeout(this.opts.timeoutMs),
+    });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const max = this.opts.maxBodyBytes ?? defaultHttpOptions.maxBodyBytes;
+    for await (const chunk of res.body) {
+      size += (chunk as Buffer).length;
+      if (size > max) {
+        res.body.destroy();
+        throw new LayerError(
+          ErrorCode.UPSTREAM_BAD_RESPONSE,
+          `${this.opts.api} answered a body larger than ${max} bytes`,
+          this.info(req.action, { status: res.statusCode }),
+        );
+      }
+      chunks.push(chunk as Buffer);
+    }
+    const contentType = String(res.headers['content-type'] ?? '');
+    logger.debug(
+      {
+        api: this.opts.api,
+        provider: this.opts.provider,
+        action: req.action,
+        status: res.statusCode,
+        ms: Math.round(performance.now() - started),
+      },
+      'upstream call',
+    );
+    return { status: res.statusCode, contentType, body: Buffer.concat(chunks).toString('utf8') };
+  }
+
+  private transportError(req: UpstreamRequest, err: unknown): LayerError {
+    if (err instanceof LayerError) return err;
+    const code = (err as { code?: string })?.code ?? '';
+    const timedOut =
+      err instanceof undiciErrors.HeadersTimeoutError ||
+      err instanceof undiciErrors.BodyTimeoutError ||
+      err instanceof undiciErrors.ConnectTimeoutError ||
+      (err as Error)?.name === 'TimeoutError' ||
+      (err as Error)?.name === 'AbortError';
+    const what = timedOut ? `timed out after ${this.opts.timeoutMs} ms` : 'could not be reached';
+    logger.warn(
+      {
+        api: this.opts.api,
+        provider: this.opts.provider,
+        action: req.action,
+        err: code || (err as Error)?.name,
+      },
+      'upstream call failed',
+    );
+    if (req.kind === 'write' && !NOT_SENT_CODES.has(code)) {
+      return new LayerError(
+        ErrorCode.OUTCOME_UNKNOWN,
+        `${this.opts.api} ${req.action} ${what} after the request was sent: it may have taken effect. ` +
+          'Check its state before trying again.',
+        this.info(req.action),
+      );
+    }
+    return new LayerError(ErrorCode.UPSTREAM_UNAVAILABLE, `${this.opts.api} ${what}`, this.info(req.action));
+  }
+}
+
+/**
+ * Parses a JSON body without passing numbers through binary floats: every number comes back
+ * as its exact source text (a string), so money and large ids stay exact.
+ */
+export function parseJsonExact(text: string): unknown {
+  return parseLossless(text, undefined, (s: string) => s);
+}
+
+export function looksLikeHtml(res: UpstreamResponse): boolean {
+  return /html/i.test(res.contentType) || /^\s*</.test(res.body);
+}
+
+/** A short, single-line excerpt of a body for an error message (never headers). */
+export function excerpt(body: string, max = 200): string {
+  const flat = body.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}

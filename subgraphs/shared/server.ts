@@ -1,0 +1,129 @@
+import { timingSafeEqual, createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import { GraphQLError, parse, type DocumentNode } from 'graphql';
+import { ErrorCode } from './errors.ts';
+import { logger } from './logger.ts';
+import { scalarResolvers } from './scalars.ts';
+
+/** Header the gateway adds to every subgraph call; subgraphs refuse calls without it. */
+export const GATEWAY_SECRET_HEADER = 'x-gateway-secret';
+
+export interface RequestInfo {
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export interface SubgraphDefinition<Ctx extends object> {
+  name: string;
+  typeDefs: DocumentNode;
+  resolvers: GraphQLResolverMap<Ctx>;
+  /** builds the per-request context (fresh loaders, credentials) after the secret check */
+  context: (req: RequestInfo) => Promise<Ctx> | Ctx;
+}
+
+export const loadSchema = (url: URL): DocumentNode => parse(readFileSync(url, 'utf8'));
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/** Constant-time comparison that does not leak the secret's length either. */
+export function secretMatches(given: string | undefined, expected: string): boolean {
+  return given !== undefined && timingSafeEqual(digest(given), digest(expected));
+}
+
+export const header = (req: RequestInfo, name: string): string | undefined => {
+  const v = req.headers[name.toLowerCase()];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+const production = () => process.env.NODE_ENV === 'production';
+
+export function buildSubgraphServer<Ctx extends object>(
+  def: SubgraphDefinition<Ctx>,
+  plugins: ApolloServerPlugin<Ctx>[] = [],
+): ApolloServer<Ctx> {
+  return new ApolloServer<Ctx>({
+    schema: buildSubgraphSchema({
+      typeDefs: def.typeDefs,
+      resolvers: { ...scalarResolvers, ...def.resolvers } as GraphQLResolverMap<unknown>,
+    }),
+    includeStacktraceInErrorResponses: !production() && process.env.GRAPHQL_STACKTRACES === '1',
+    introspection: !production(),
+    // no Apollo Studio here: federated traces would only cost time on every request
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ...plugins],
+    formatError(formatted, error) {
+      const code = formatted.extensions?.code;
+      if (code === 'INTERNAL_SERVER_ERROR')
+        logger.error({ err: error, subgraph: def.name }, 'resolver failed');
+      return formatted;
+    },
+  });
+}
+
+export interface SubgraphOptions {
+  port: number;
+  host?: string;
+  /** the gateway→subgraph shared secret */
+  secret: string;
+}
+
+export interface RunningService {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Serves a subgraph over HTTP at /graphql, refusing (401) any request without the gateway's secret. */
+export async function listenSubgraph<Ctx extends object>(
+  def: SubgraphDefinition<Ctx>,
+  opts: SubgraphOptions,
+): Promise<RunningService> {
+  if (!opts.secret) throw new Error(`subgraph ${def.name}: a gateway secret is required`);
+  const server = buildSubgraphServer(def);
+  await server.start();
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(server, {
+      context: async ({ req }) => {
+        if (!secretMatches(header(req, GATEWAY_SECRET_HEADER), opts.secret)) {
+          throw new GraphQLError('This subgraph only answers its gateway', {
+            extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } },
+          });
+        }
+        return def.context(req);
+      },
+    }),
+  );
+  const http = await listen(app, opts.port, opts.host ?? '127.0.0.1');
+  const port = (http.address() as AddressInfo).port;
+  return {
+    port,
+    url: `http://${opts.host ?? '127.0.0.1'}:${port}/graphql`,
+    async close() {
+      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+      http.closeAllConnections();
+      await closed;
+      await server.stop();
+    },
+  };
+}
+
+export function listen(app: express.Express, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const http = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve(http)));
+    // keep-alive sockets from the gateway should outlive its own idle timeout
+    http.keepAliveTimeout = 65_000;
+  });
+}

@@ -1,0 +1,97 @@
+import { badInput, ErrorCode, LayerError } from '../shared/errors.ts';
+import type { TtlCache } from '../shared/cache.ts';
+import { credentialTag } from '../shared/cache.ts';
+import { header, type RequestInfo } from '../shared/server.ts';
+import { HttpSmmApi, type SmmApi, type SmmBalanceRecord, type SmmServiceRecord } from './client.ts';
+import type { ProviderConfig, SmmConfig } from './config.ts';
+import { createSmmLoaders, type SmmLoaders } from './loaders.ts';
+
+export const smmKeyHeader = (providerId: string) => `x-smm-key-${providerId}`;
+
+/** State that outlives a request: the configuration and the services cache. */
+export interface SmmShared {
+  config: SmmConfig;
+  servicesCache: TtlCache<SmmServiceRecord[]>;
+  /** builds the API client for a provider and key (tests swap in fakes) */
+  makeApi?: (provider: ProviderConfig, key: string) => SmmApi;
+}
+
+export interface SmmContext {
+  provider(id: string): ProviderConfig;
+  providers(): ProviderConfig[];
+  api(providerId: string): SmmApi;
+  loaders: SmmLoaders;
+  services(providerId: string): Promise<SmmServiceRecord[]>;
+  balance(providerId: string): Promise<SmmBalanceRecord>;
+  /** counts ids asked for in this request and refuses past the configured bound */
+  takeIds(n: number): void;
+  /** most order ids one refill or cancel takes */
+  maxIdsPerMutation: number;
+}
+
+export function createSmmContext(shared: SmmShared, req: RequestInfo): SmmContext {
+  const { config } = shared;
+  const byId = new Map(config.providers.map((p) => [p.id, p]));
+  const apis = new Map<string, SmmApi>();
+  const balances = new Map<string, Promise<SmmBalanceRecord>>();
+  let idsTaken = 0;
+
+  const provider = (id: string): ProviderConfig => {
+    const p = byId.get(id);
+    if (!p) {
+      const known = config.providers.map((x) => x.id).join(', ') || '(none)';
+      throw badInput(`Unknown SMM provider "${id.slice(0, 64)}". Configured providers: ${known}`, [
+        'provider',
+      ]);
+    }
+    return p;
+  };
+
+  const keyFor = (p: ProviderConfig): string => {
+    const key = header(req, smmKeyHeader(p.id)) || p.key;
+    if (!key) {
+      throw new LayerError(
+        ErrorCode.UNAUTHENTICATED,
+        `No API key for SMM provider ${p.id}: configure one or send the ${smmKeyHeader(p.id)} header`,
+        { api: 'smm', provider: p.id },
+      );
+    }
+    return key;
+  };
+
+  const api = (providerId: string): SmmApi => {
+    let a = apis.get(providerId);
+    if (!a) {
+      const p = provider(providerId);
+      const key = keyFor(p);
+      a = shared.makeApi ? shared.makeApi(p, key) : new HttpSmmApi(p, key, config.http);
+      apis.set(providerId, a);
+    }
+    return a;
+  };
+
+  return {
+    provider,
+    providers: () => config.providers,
+    api,
+    loaders: createSmmLoaders(api),
+    services(providerId) {
+      const p = provider(providerId);
+      // rates can differ per reseller account, so the catalogue is cached per key
+      const cacheKey = `${p.id}:${credentialTag(keyFor(p))}`;
+      return shared.servicesCache.getOrLoad(cacheKey, config.servicesTtlMs, () => api(providerId).services());
+    },
+    balance(providerId) {
+      let b = balances.get(providerId);
+      if (!b) balances.set(providerId, (b = api(providerId).balance()));
+      return b;
+    },
+    maxIdsPerMutation: config.maxIdsPerRequest,
+    takeIds(n) {
+      idsTaken += n;
+      if (idsTaken > config.maxIdsPerRequest) {
+        throw badInput(`Too many SMM ids in one request: at most ${config.maxIdsPerRequest}`);
+      }
+    },
+  };
+}

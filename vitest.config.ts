@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+// One config, two layers told apart by suffix: *.test.ts (unit, per subgraph) and
+// *.e2e.ts (real HTTP through the gateway to the emulators). Benchmarks live in bench/.
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts', 'test/**/*.e2e.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
+  },
+});
