@@ -3,8 +3,10 @@ import type { Emulator } from '../emulators/shared/emulator.ts';
 import { startGateway } from '../gateway/server.ts';
 import { closeAllPools } from '../subgraphs/shared/http.ts';
 import { listenSubgraph, type RunningService } from '../subgraphs/shared/server.ts';
+import { composeSupergraph } from './compose.ts';
 import type { StackPart } from './part.ts';
 import { parts as allParts } from './parts/index.ts';
+
 
 export interface StackOptions {
   /** environment the subgraphs are configured from (process.env by default) */
@@ -16,6 +18,7 @@ export interface StackOptions {
   emulatorLatencyMs?: number;
   /** always emulate these APIs, whatever the environment says */
   forceEmulators?: boolean;
+  /** a subset of the APIs (tests): the supergraph is then composed from just these */
   parts?: StackPart[];
 }
 
@@ -68,6 +71,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       closers.push(() => running.close());
     }
     const gateway = await startGateway({
+      supergraphSdl: opts.parts ? composeSupergraph(parts).supergraph : undefined,
       secret,
       subgraphUrls: urls,
       port: opts.gatewayPort ?? (fixed ? Number(env.PORT ?? 4000) : 0),
