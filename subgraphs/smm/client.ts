@@ -240,7 +240,9 @@ export class HttpSmmApi implements SmmApi {
   }
 
   private bad(action: string, res: UpstreamResponse, kind: CallKind, why: string): LayerError {
-    if (kind === 'write' && res.status < 300) {
+    // a write answered with success we cannot read, or by a gateway that timed out waiting
+    // for the panel, may still have been carried out
+    if (kind === 'write' && (res.status < 300 || res.status === 502 || res.status === 504)) {
       return new LayerError(
         ErrorCode.OUTCOME_UNKNOWN,
         `SMM provider ${this.provider.id} answered ${action} with ${why}: the order may have been placed. ` +
