@@ -12,6 +12,10 @@ import {
 import { logger } from '../subgraphs/shared/logger.ts';
 import { GATEWAY_SECRET_HEADER, listen, type RunningService } from '../subgraphs/shared/server.ts';
 
+// @apollo/gateway otherwise probes cloud metadata addresses (169.254.169.254) and reports
+// usage data to Apollo from its constructor: a federation layer has no business calling out.
+process.env.APOLLO_TELEMETRY_DISABLED = 'true';
+
 export const SUPERGRAPH_PATH = new URL('../schema/supergraph.graphql', import.meta.url);
 
 export interface GatewayContext {

@@ -21,5 +21,5 @@ export const smmPart: StackPart = {
     }));
     return { emulator, env: { SMM_PROVIDERS: JSON.stringify(providers) } };
   },
-  subgraph: (env) => createSmmSubgraph(smmConfigFromEnv(env)),
+  subgraph: (env) => createSmmSubgraph(smmConfigFromEnv(env), { env }),
 };

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { KvStore } from './store.ts';
 
 interface Entry<V> {
   value: V;
@@ -66,3 +67,46 @@ export class TtlCache<V> {
 /** A cache-key fragment for a credential: scopes entries per tenant without storing the secret. */
 export const credentialTag = (secret: string) =>
   createHash('sha256').update(secret).digest('hex').slice(0, 16);
+
+/**
+ * A TTL cache over a KvStore, so replicas share entries when the store is Redis. Concurrent
+ * misses in this process still share one load; values must be JSON.
+ */
+export class StoreCache<V> {
+  private readonly inflight = new Map<string, Promise<V>>();
+  hits = 0;
+  misses = 0;
+
+  constructor(
+    private readonly store: KvStore,
+    private readonly namespace: string,
+  ) {}
+
+  async getOrLoad(key: string, ttlMs: number, load: () => Promise<V>, ttlFor?: (v: V) => number): Promise<V> {
+    if (ttlMs <= 0) return load();
+    const k = `${this.namespace}:${key}`;
+    const raw = await this.store.get(k);
+    if (raw !== null) {
+      this.hits++;
+      return JSON.parse(raw) as V;
+    }
+    const pending = this.inflight.get(k);
+    if (pending) return pending;
+    this.misses++;
+    const promise = load().then(async (value) => {
+      const ttl = ttlFor ? Math.min(ttlFor(value), ttlMs) : ttlMs;
+      if (ttl > 0) await this.store.set(k, JSON.stringify(value), ttl);
+      return value;
+    });
+    this.inflight.set(k, promise);
+    try {
+      return await promise;
+    } finally {
+      this.inflight.delete(k);
+    }
+  }
+
+  delete(key: string): Promise<void> {
+    return this.store.delete(`${this.namespace}:${key}`);
+  }
+}

@@ -1,8 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool, errors as undiciErrors } from 'undici';
 import { parse as parseLossless } from 'lossless-json';
+import {
+  breakerFor,
+  CircuitOpenError,
+  UpstreamBreaker,
+  resetBreakers,
+  type BreakerSettings,
+} from './breaker.ts';
 import { ErrorCode, LayerError, type UpstreamApi, type UpstreamInfo } from './errors.ts';
 import { logger } from './logger.ts';
+import { upstreamCalls, upstreamDuration } from './metrics.ts';
 
 export type CallKind = 'read' | 'write';
 
@@ -40,6 +48,8 @@ export interface HttpOptions {
   maxBodyBytes?: number;
   /** credential values this client sends: scrubbed from any upstream text it passes on */
   secrets?: string[];
+  /** circuit breaker of this upstream; the process settings (BREAKER_* env) when omitted */
+  breaker?: BreakerSettings;
 }
 
 export const defaultHttpOptions = {
@@ -74,6 +84,7 @@ export async function closeAllPools(): Promise<void> {
   const all = [...pools.values()];
   pools.clear();
   await Promise.allSettled(all.map((p) => p.close()));
+  resetBreakers();
 }
 
 /** Encodes one path segment so a caller's id can never add segments (`../x`, `1/status`). */
@@ -92,14 +103,34 @@ const NOT_SENT_CODES = new Set([
 
 const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
 
+// Errors that mean the upstream could not be reached or did not answer in time: the only
+// failures (with 5xx answers) a circuit breaker counts.
+const transportFailures = new WeakSet<Error>();
+const isServerError = (r: unknown) =>
+  typeof r === 'object' && r !== null && 'status' in r && (r as UpstreamResponse).status >= 500;
+
+const isTimeout = (err: unknown) =>
+  err instanceof undiciErrors.HeadersTimeoutError ||
+  err instanceof undiciErrors.BodyTimeoutError ||
+  err instanceof undiciErrors.ConnectTimeoutError ||
+  (err as Error)?.name === 'TimeoutError' ||
+  (err as Error)?.name === 'AbortError';
+
 export class UpstreamHttp {
   private readonly pool: Pool;
   private readonly basePath: string;
+  private readonly breaker: UpstreamBreaker | null;
 
   constructor(readonly opts: HttpOptions) {
     const url = new URL(opts.baseUrl);
     this.basePath = url.pathname.replace(/\/+$/, '');
     this.pool = poolFor(url.origin, opts);
+    const upstream = opts.provider ? `${opts.api}/${opts.provider}` : opts.api;
+    this.breaker = breakerFor(
+      `${opts.api} ${url.origin}${this.basePath}`,
+      (s) => new UpstreamBreaker(upstream, opts.api, s, (e) => transportFailures.has(e), isServerError),
+      opts.breaker,
+    );
   }
 
   info(action: string, extra?: Partial<UpstreamInfo>): UpstreamInfo {
@@ -112,12 +143,42 @@ export class UpstreamHttp {
   scrub(text: string): string {
     let out = text;
     for (const secret of this.opts.secrets ?? []) {
-      if (secret.length >= 4) out = out.split(secret).join('[redacted]');
+      if (secret.length < 4) continue;
+      // echoed back as sent: raw, URL-encoded, form-encoded or inside a JSON string
+      const forms = new Set([
+        secret,
+        encodeURIComponent(secret),
+        new URLSearchParams({ k: secret }).toString().slice(2),
+        JSON.stringify(secret).slice(1, -1),
+      ]);
+      for (const form of forms) out = out.split(form).join('[redacted]');
     }
     return out;
   }
 
+  /**
+   * Sends one call (reads retried as configured) through the upstream's circuit breaker: while
+   * the circuit is open the call fails fast with UPSTREAM_UNAVAILABLE and nothing is sent.
+   */
   async request(req: UpstreamRequest): Promise<UpstreamResponse> {
+    if (!this.breaker) return this.attempts(req);
+    try {
+      return await this.breaker.execute(() => this.attempts(req));
+    } catch (err) {
+      if (!(err instanceof CircuitOpenError)) throw err;
+      upstreamCalls.inc({ api: this.opts.api, action: req.action, outcome: 'circuit_open' });
+      const s = this.breaker.settings;
+      throw new LayerError(
+        ErrorCode.UPSTREAM_UNAVAILABLE,
+        `${this.breaker.upstream} is unavailable: the circuit breaker is open after ${s.threshold} ` +
+          `consecutive failures, so calls fail fast; one probe call is let through after ${s.halfOpenMs} ms`,
+        this.info(req.action),
+        { circuit: 'open' },
+      );
+    }
+  }
+
+  private async attempts(req: UpstreamRequest): Promise<UpstreamResponse> {
     const attempts = req.kind === 'read' ? 1 + this.opts.retries : 1;
     let lastError: unknown;
     for (let attempt = 0; attempt < attempts; attempt++) {
@@ -147,6 +208,20 @@ export class UpstreamHttp {
   private async once(req: UpstreamRequest): Promise<UpstreamResponse> {
     const qs = req.query ? `?${new URLSearchParams(req.query).toString()}` : '';
     const started = performance.now();
+    const labels = { api: this.opts.api, action: req.action };
+    try {
+      const res = await this.sendOnce(req, qs, started);
+      upstreamCalls.inc({ ...labels, outcome: `${Math.floor(res.status / 100)}xx` });
+      return res;
+    } catch (err) {
+      upstreamCalls.inc({ ...labels, outcome: isTimeout(err) ? 'timeout' : 'error' });
+      throw err;
+    } finally {
+      upstreamDuration.observe(labels, (performance.now() - started) / 1000);
+    }
+  }
+
+  private async sendOnce(req: UpstreamRequest, qs: string, started: number): Promise<UpstreamResponse> {
     const res = await this.pool.request({
       method: req.method,
       path: `${this.basePath}${req.path}${qs}`,
@@ -186,12 +261,7 @@ export class UpstreamHttp {
   private transportError(req: UpstreamRequest, err: unknown): LayerError {
     if (err instanceof LayerError) return err;
     const code = (err as { code?: string })?.code ?? '';
-    const timedOut =
-      err instanceof undiciErrors.HeadersTimeoutError ||
-      err instanceof undiciErrors.BodyTimeoutError ||
-      err instanceof undiciErrors.ConnectTimeoutError ||
-      (err as Error)?.name === 'TimeoutError' ||
-      (err as Error)?.name === 'AbortError';
+    const timedOut = isTimeout(err);
     const what = timedOut ? `timed out after ${this.opts.timeoutMs} ms` : 'could not be reached';
     logger.warn(
       {
@@ -202,15 +272,17 @@ export class UpstreamHttp {
       },
       'upstream call failed',
     );
-    if (req.kind === 'write' && !NOT_SENT_CODES.has(code)) {
-      return new LayerError(
-        ErrorCode.OUTCOME_UNKNOWN,
-        `${this.opts.api} ${req.action} ${what} after the request was sent: it may have taken effect. ` +
-          'Check its state before trying again.',
-        this.info(req.action),
-      );
-    }
-    return new LayerError(ErrorCode.UPSTREAM_UNAVAILABLE, `${this.opts.api} ${what}`, this.info(req.action));
+    const failure =
+      req.kind === 'write' && !NOT_SENT_CODES.has(code)
+        ? new LayerError(
+            ErrorCode.OUTCOME_UNKNOWN,
+            `${this.opts.api} ${req.action} ${what} after the request was sent: it may have taken effect. ` +
+              'Check its state before trying again.',
+            this.info(req.action),
+          )
+        : new LayerError(ErrorCode.UPSTREAM_UNAVAILABLE, `${this.opts.api} ${what}`, this.info(req.action));
+    transportFailures.add(failure);
+    return failure;
   }
 }
 

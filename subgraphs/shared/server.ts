@@ -9,9 +9,13 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { GraphQLError, parse, type DocumentNode } from 'graphql';
+import { breakerStates } from './breaker.ts';
 import { ErrorCode } from './errors.ts';
 import { logger } from './logger.ts';
+import { metricsPlugin, metricsRegistry } from './metrics.ts';
+import { assignRequestId, enterRequestScope } from './request-context.ts';
 import { scalarResolvers } from './scalars.ts';
+import { closeGracefully } from './shutdown.ts';
 
 /** Header the gateway adds to every subgraph call; subgraphs refuse calls without it. */
 export const GATEWAY_SECRET_HEADER = 'x-gateway-secret';
@@ -26,6 +30,8 @@ export interface SubgraphDefinition<Ctx extends object> {
   resolvers: GraphQLResolverMap<Ctx>;
   /** builds the per-request context (fresh loaders, credentials) after the secret check */
   context: (req: RequestInfo) => Promise<Ctx> | Ctx;
+  /** releases what the subgraph holds beyond requests (its store connection) */
+  close?: () => Promise<void>;
 }
 
 export const loadSchema = (url: URL): DocumentNode => parse(readFileSync(url, 'utf8'));
@@ -55,8 +61,11 @@ export function buildSubgraphServer<Ctx extends object>(
     }),
     includeStacktraceInErrorResponses: !production() && process.env.GRAPHQL_STACKTRACES === '1',
     introspection: !production(),
+    logger,
+    // the process decides when to stop (see shutdown.ts), not Apollo's own signal handlers
+    stopOnTerminationSignals: false,
     // no Apollo Studio here: federated traces would only cost time on every request
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ...plugins],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), metricsPlugin<Ctx>(def.name), ...plugins],
     formatError(formatted, error) {
       const code = formatted.extensions?.code;
       if (code === 'INTERNAL_SERVER_ERROR')
@@ -71,12 +80,18 @@ export interface SubgraphOptions {
   host?: string;
   /** the gateway→subgraph shared secret */
   secret: string;
+  /** largest request body accepted (1 MiB by default) */
+  maxBodyBytes?: number;
 }
 
 export interface RunningService {
   url: string;
   port: number;
-  close(): Promise<void>;
+  /**
+   * Stops accepting; with `graceMs` > 0, requests in flight get that long to finish before
+   * their connections are cut (SIGTERM), otherwise everything is cut at once (tests).
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 /** Serves a subgraph over HTTP at /graphql, refusing (401) any request without the gateway's secret. */
@@ -92,9 +107,18 @@ export async function listenSubgraph<Ctx extends object>(
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // the state of this subgraph's upstream circuits, read by the gateway's /ready
+  app.get('/ready', (_req, res) => {
+    res.json({ status: 'ok', upstreams: breakerStates(def.name) });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
+  });
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
+    assignRequestId,
+    express.json({ limit: opts.maxBodyBytes ?? 1024 * 1024 }),
+    enterRequestScope,
     expressMiddleware(server, {
       context: async ({ req }) => {
         if (!secretMatches(header(req, GATEWAY_SECRET_HEADER), opts.secret)) {
@@ -111,11 +135,12 @@ export async function listenSubgraph<Ctx extends object>(
   return {
     port,
     url: `http://${opts.host ?? '127.0.0.1'}:${port}/graphql`,
-    async close() {
-      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
-      http.closeAllConnections();
-      await closed;
+    async close(graceMs = 0) {
+      const cut = await closeGracefully(http, graceMs);
+      if (cut > 0)
+        logger.warn({ subgraph: def.name, connections: cut }, 'cut requests still running at the deadline');
       await server.stop();
+      await def.close?.();
     },
   };
 }

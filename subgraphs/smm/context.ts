@@ -1,6 +1,6 @@
 import { badInput, ErrorCode, LayerError } from '../shared/errors.ts';
-import type { TtlCache } from '../shared/cache.ts';
-import { credentialTag } from '../shared/cache.ts';
+import { credentialTag, type StoreCache } from '../shared/cache.ts';
+import type { IdempotencyOptions } from '../shared/idempotency.ts';
 import { header, type RequestInfo } from '../shared/server.ts';
 import { HttpSmmApi, type SmmApi, type SmmBalanceRecord, type SmmServiceRecord } from './client.ts';
 import type { ProviderConfig, SmmConfig } from './config.ts';
@@ -8,10 +8,11 @@ import { createSmmLoaders, type SmmLoaders } from './loaders.ts';
 
 export const smmKeyHeader = (providerId: string) => `x-smm-key-${providerId}`;
 
-/** State that outlives a request: the configuration and the services cache. */
+/** State that outlives a request: the configuration, the services cache, idempotency records. */
 export interface SmmShared {
   config: SmmConfig;
-  servicesCache: TtlCache<SmmServiceRecord[]>;
+  servicesCache: StoreCache<SmmServiceRecord[]>;
+  idempotency: IdempotencyOptions;
   /** builds the API client for a provider and key (tests swap in fakes) */
   makeApi?: (provider: ProviderConfig, key: string) => SmmApi;
 }
@@ -27,6 +28,9 @@ export interface SmmContext {
   takeIds(n: number): void;
   /** most order ids one refill or cancel takes */
   maxIdsPerMutation: number;
+  /** names the tenant (provider URL and key) without the key itself, for cache and idempotency scopes */
+  tenant(providerId: string): string;
+  idempotency: IdempotencyOptions;
 }
 
 export function createSmmContext(shared: SmmShared, req: RequestInfo): SmmContext {
@@ -59,6 +63,11 @@ export function createSmmContext(shared: SmmShared, req: RequestInfo): SmmContex
     return key;
   };
 
+  const tenant = (providerId: string) => {
+    const p = provider(providerId);
+    return `${p.id}:${credentialTag(`${p.url}\n${keyFor(p)}`)}`;
+  };
+
   const api = (providerId: string): SmmApi => {
     let a = apis.get(providerId);
     if (!a) {
@@ -76,11 +85,13 @@ export function createSmmContext(shared: SmmShared, req: RequestInfo): SmmContex
     api,
     loaders: createSmmLoaders(api),
     services(providerId) {
-      const p = provider(providerId);
       // rates can differ per reseller account, so the catalogue is cached per key
-      const cacheKey = `${p.id}:${credentialTag(keyFor(p))}`;
-      return shared.servicesCache.getOrLoad(cacheKey, config.servicesTtlMs, () => api(providerId).services());
+      return shared.servicesCache.getOrLoad(tenant(providerId), config.servicesTtlMs, () =>
+        api(providerId).services(),
+      );
     },
+    tenant,
+    idempotency: shared.idempotency,
     balance(providerId) {
       let b = balances.get(providerId);
       if (!b) balances.set(providerId, (b = api(providerId).balance()));

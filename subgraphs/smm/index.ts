@@ -5,7 +5,7 @@ import { listenSubgraph } from '../shared/server.ts';
 import { smmConfigFromEnv } from './config.ts';
 import { createSmmSubgraph } from './server.ts';
 
-const running = await listenSubgraph(createSmmSubgraph(smmConfigFromEnv()), {
+const running = await listenSubgraph(createSmmSubgraph(smmConfigFromEnv(), { env: process.env }), {
   port: envInt('SMM_PORT', 4003),
   host: process.env.SUBGRAPH_HOST ?? '127.0.0.1',
   secret: process.env.SUBGRAPH_SECRET ?? '',

@@ -1,4 +1,6 @@
-import { TtlCache } from '../shared/cache.ts';
+import { StoreCache } from '../shared/cache.ts';
+import { idempotencySettings } from '../shared/idempotency.ts';
+import { createStore, type KvStore } from '../shared/store.ts';
 import { loadSchema, type SubgraphDefinition } from '../shared/server.ts';
 import type { SmmServiceRecord } from './client.ts';
 import type { SmmConfig } from './config.ts';
@@ -9,10 +11,18 @@ export const smmTypeDefs = loadSchema(new URL('./schema.graphql', import.meta.ur
 
 export function createSmmSubgraph(
   config: SmmConfig,
-  overrides: Pick<SmmShared, 'makeApi'> = {},
+  overrides: Pick<SmmShared, 'makeApi'> & { store?: KvStore; env?: NodeJS.ProcessEnv } = {},
 ): SubgraphDefinition<SmmContext> & { shared: SmmShared } {
-  const shared: SmmShared = { config, servicesCache: new TtlCache<SmmServiceRecord[]>(), ...overrides };
+  const env = overrides.env ?? process.env;
+  const store = overrides.store ?? createStore(env);
+  const shared: SmmShared = {
+    config,
+    servicesCache: new StoreCache<SmmServiceRecord[]>(store, 'smm:services'),
+    idempotency: { store, ...idempotencySettings(env) },
+    makeApi: overrides.makeApi,
+  };
   return {
+    close: () => store.close(),
     name: 'smm',
     typeDefs: smmTypeDefs,
     resolvers: resolvers as SubgraphDefinition<SmmContext>['resolvers'],

@@ -35,6 +35,7 @@ export type Mutation = {
 
 
 export type MutationSmmAddOrderArgs = {
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   input: SmmAddOrderInput;
   provider: Scalars['ID']['input'];
 };
@@ -412,11 +413,11 @@ export type FederationReferenceTypes = ResolversObject<{
 export type ResolversTypes = ResolversObject<{
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SmmAddOrderInput: SmmAddOrderInput;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   SmmAddOrderPayload: ResolverTypeWrapper<Omit<SmmAddOrderPayload, 'order'> & { order?: Maybe<ResolversTypes['SmmOrder']> }>;
   SmmBalance: ResolverTypeWrapper<SmmBalanceRecord>;
   SmmCancelPayload: ResolverTypeWrapper<SmmCancelPayload>;
@@ -438,11 +439,11 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   Decimal: Scalars['Decimal']['output'];
   Mutation: Record<PropertyKey, never>;
+  String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
   Query: Record<PropertyKey, never>;
   SmmAddOrderInput: SmmAddOrderInput;
   Int: Scalars['Int']['output'];
-  String: Scalars['String']['output'];
   SmmAddOrderPayload: Omit<SmmAddOrderPayload, 'order'> & { order?: Maybe<ResolversParentTypes['SmmOrder']> };
   SmmBalance: SmmBalanceRecord;
   SmmCancelPayload: SmmCancelPayload;

@@ -1,6 +1,7 @@
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
 import { userError, type UserError } from '../../shared/errors.ts';
 import { digitId, digitIds, unique } from '../../shared/validate.ts';
+import { idempotent } from '../../shared/idempotency.ts';
 import { isRefusal, MAX_IDS_PER_CALL, type PanelRefusal, type SmmApi } from '../client.ts';
 import { checkAddOrder, refusalCode } from '../add-order.ts';
 import type { SmmContext } from '../context.ts';
@@ -33,27 +34,35 @@ const perOrderError = (i: number, r: PanelRefusal): UserError =>
   userError(refusalCode(r.refused), r.refused, ['orderIds', String(i)]);
 
 export const Mutation: MutationResolvers = {
-  smmAddOrder: async (_p, { provider, input }, ctx) => {
+  smmAddOrder: async (_p, { provider, input, idempotencyKey }, ctx) => {
     ctx.provider(provider);
     const serviceId = digitId(input.service, 'input.service');
-    const service = (await ctx.services(provider)).find((s) => s.id === serviceId);
-    if (!service) {
-      return {
-        order: null,
-        userErrors: [
-          userError('INCORRECT_SERVICE', `Provider ${provider} has no service ${serviceId}`, [
-            'input',
-            'service',
-          ]),
-        ],
-      };
-    }
-    const check = checkAddOrder(input, service);
-    if (!check.ok) return { order: null, userErrors: check.userErrors };
-    const res = await ctx.api(provider).addOrder(check.params);
-    if (isRefusal(res))
-      return { order: null, userErrors: [userError(refusalCode(res.refused), res.refused)] };
-    return { order: { provider, id: res.order }, userErrors: [] };
+    return idempotent(
+      ctx.idempotency,
+      `smm:${ctx.tenant(provider)}`,
+      idempotencyKey,
+      { provider, input },
+      async () => {
+        const service = (await ctx.services(provider)).find((s) => s.id === serviceId);
+        if (!service) {
+          return {
+            order: null,
+            userErrors: [
+              userError('INCORRECT_SERVICE', `Provider ${provider} has no service ${serviceId}`, [
+                'input',
+                'service',
+              ]),
+            ],
+          };
+        }
+        const check = checkAddOrder(input, service);
+        if (!check.ok) return { order: null, userErrors: check.userErrors };
+        const res = await ctx.api(provider).addOrder(check.params);
+        if (isRefusal(res))
+          return { order: null, userErrors: [userError(refusalCode(res.refused), res.refused)] };
+        return { order: { provider, id: res.order }, userErrors: [] };
+      },
+    );
   },
 
   smmRefill: async (_p, { provider, orderIds }, ctx) => {

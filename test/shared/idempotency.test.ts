@@ -1,0 +1,119 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ErrorCode, LayerError } from '../../subgraphs/shared/errors.ts';
+import { idempotent, type IdempotencyOptions } from '../../subgraphs/shared/idempotency.ts';
+import { MemoryStore, RedisStore, type KvStore } from '../../subgraphs/shared/store.ts';
+import { REDIS_BIN, startRedis } from '../helpers/redis.ts';
+
+let redis: Awaited<ReturnType<typeof startRedis>> | undefined;
+const stores: Record<string, () => KvStore> = { memory: () => new MemoryStore() };
+
+beforeAll(async () => {
+  if (!REDIS_BIN) {
+    console.warn('redis-server is not installed: the Redis variants of these tests are skipped');
+    return;
+  }
+  redis = await startRedis();
+  stores.redis = () => new RedisStore(redis!.url, `t${Math.random()}:`);
+});
+afterAll(() => redis?.stop());
+
+const opts = (store: KvStore): IdempotencyOptions => ({
+  store,
+  ttlMs: 60_000,
+  waitMs: 2_000,
+  pendingTtlMs: 10_000,
+});
+
+describe.each(['memory', 'redis'])('idempotent calls on the %s store', (kind) => {
+  const store = () => {
+    if (!stores[kind]) return undefined;
+    return stores[kind]!();
+  };
+
+  it('runs once and replays the stored outcome for the same key and input', async (ctx) => {
+    const s = store();
+    if (!s) return ctx.skip();
+    let calls = 0;
+    const run = async () => ({ order: ++calls });
+    expect(await idempotent(opts(s), 't', 'k1', { a: 1, b: [1, 2] }, run)).toEqual({ order: 1 });
+    expect(await idempotent(opts(s), 't', 'k1', { b: [1, 2], a: 1 }, run)).toEqual({ order: 1 });
+    expect(calls).toBe(1);
+    await s.close();
+  });
+
+  it('refuses the same key with a different input, and keeps scopes apart', async (ctx) => {
+    const s = store();
+    if (!s) return ctx.skip();
+    await idempotent(opts(s), 't', 'k2', { a: 1 }, async () => 1);
+    await expect(idempotent(opts(s), 't', 'k2', { a: 2 }, async () => 2)).rejects.toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+    expect(await idempotent(opts(s), 'other-tenant', 'k2', { a: 2 }, async () => 2)).toBe(2);
+    await s.close();
+  });
+
+  it('stores OUTCOME_UNKNOWN so a retry cannot book twice; lets a retry through after a refusal before sending', async (ctx) => {
+    const s = store();
+    if (!s) return ctx.skip();
+    let calls = 0;
+    const unknown = async () => {
+      calls++;
+      throw new LayerError(ErrorCode.OUTCOME_UNKNOWN, 'timed out after sending', { api: 'smm' });
+    };
+    await expect(idempotent(opts(s), 't', 'k3', {}, unknown)).rejects.toMatchObject({
+      extensions: { code: 'OUTCOME_UNKNOWN' },
+    });
+    await expect(idempotent(opts(s), 't', 'k3', {}, unknown)).rejects.toMatchObject({
+      extensions: { code: 'OUTCOME_UNKNOWN', idempotentReplay: true },
+    });
+    expect(calls).toBe(1);
+    const unavailable = async () => {
+      calls++;
+      throw new LayerError(ErrorCode.UPSTREAM_UNAVAILABLE, 'connection refused', { api: 'smm' });
+    };
+    await expect(idempotent(opts(s), 't', 'k4', {}, unavailable)).rejects.toThrow('connection refused');
+    expect(await idempotent(opts(s), 't', 'k4', {}, async () => 'ok')).toBe('ok');
+    await s.close();
+  });
+
+  it('makes concurrent repeats wait for the first call instead of calling again', async (ctx) => {
+    const s = store();
+    if (!s) return ctx.skip();
+    let calls = 0;
+    const slow = async () => {
+      calls++;
+      await sleep(150);
+      return { order: calls };
+    };
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => idempotent(opts(s), 't', 'k5', { q: 1 }, slow)),
+    );
+    expect(results).toEqual(Array(5).fill({ order: 1 }));
+    expect(calls).toBe(1);
+    await s.close();
+  });
+
+  it('answers CONFLICT when the first call is still in flight past the wait', async (ctx) => {
+    const s = store();
+    if (!s) return ctx.skip();
+    const first = idempotent(opts(s), 't', 'k6', {}, () => sleep(600).then(() => 1));
+    await sleep(20);
+    await expect(idempotent({ ...opts(s), waitMs: 100 }, 't', 'k6', {}, async () => 2)).rejects.toMatchObject(
+      {
+        extensions: { code: 'CONFLICT' },
+      },
+    );
+    expect(await first).toBe(1);
+    await s.close();
+  });
+
+  it('refuses a malformed key before running', async (ctx) => {
+    const s = store();
+    if (!s) return ctx.skip();
+    await expect(idempotent(opts(s), 't', 'bad key!', {}, async () => 1)).rejects.toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+    await s.close();
+  });
+});
