@@ -1,4 +1,17 @@
+import { createSolmateEmulator, demoSolmateEnv } from '../../emulators/solmate/index.ts';
+import { solmateConfigFromEnv } from '../../subgraphs/solmate/config.ts';
+import { createSolmateSubgraph } from '../../subgraphs/solmate/server.ts';
 import type { StackPart } from '../part.ts';
 
-// Not built yet: see the solmate issue.
-export const solmatePart: StackPart | null = null;
+export const solmatePart: StackPart = {
+  name: 'solmate',
+  defaultPort: 4001,
+  schemaUrl: new URL('../../subgraphs/solmate/schema.graphql', import.meta.url),
+  needsEmulator: (env) => !env.SOLMATE_URL,
+  async startEmulator({ port, latencyMs }) {
+    const emulator = createSolmateEmulator({ latencyMs });
+    const url = await emulator.listen(port);
+    return { emulator, env: demoSolmateEnv(url) };
+  },
+  subgraph: (env) => createSolmateSubgraph(solmateConfigFromEnv(env)),
+};
