@@ -1,4 +1,17 @@
+import { createDemoSolsubEmulator, DEMO_CLUSTERS } from '../../emulators/solsub/index.ts';
+import { solsubConfigFromEnv } from '../../subgraphs/solsub/config.ts';
+import { createSolsubSubgraph } from '../../subgraphs/solsub/server.ts';
 import type { StackPart } from '../part.ts';
 
-// Not built yet: see the solsub issue.
-export const solsubPart: StackPart | null = null;
+export const solsubPart: StackPart = {
+  name: 'solsub',
+  defaultPort: 4002,
+  schemaUrl: new URL('../../subgraphs/solsub/schema.graphql', import.meta.url),
+  needsEmulator: (env) => !env.SOLSUB_URL,
+  async startEmulator({ port, latencyMs }) {
+    const emulator = createDemoSolsubEmulator({ latencyMs });
+    const url = await emulator.listen(port);
+    return { emulator, env: { SOLSUB_URL: url, SOLSUB_API_KEY: DEMO_CLUSTERS.admin.key } };
+  },
+  subgraph: (env) => createSolsubSubgraph(solsubConfigFromEnv(env), { env }),
+};

@@ -1,0 +1,92 @@
+import { badInput, ErrorCode, LayerError } from '../shared/errors.ts';
+import { credentialTag, type StoreCache } from '../shared/cache.ts';
+import { logger } from '../shared/logger.ts';
+import { header, type RequestInfo } from '../shared/server.ts';
+import { HttpSolsubApi, type MatchIdStatusRecord, type SolsubApi } from './client.ts';
+import type { SolsubConfig } from './config.ts';
+import { createStatusLoader, statusCacheKey, type StatusLoader } from './loaders.ts';
+
+export const SOLSUB_KEY_HEADER = 'x-solsub-api-key';
+
+const MAX_GENERATIONS = 10_000;
+
+/** State that outlives a request: the configuration and the cross-request check cache. */
+export interface SolsubShared {
+  config: SolsubConfig;
+  statusCache: StoreCache<MatchIdStatusRecord>;
+  /** per cache key, bumped when createMatchId touches that Match ID */
+  generations: Map<string, number>;
+  /** builds the API client for a key (tests swap in fakes) */
+  makeApi?: (apiKey: string) => SolsubApi;
+}
+
+export interface SolsubContext {
+  api(): SolsubApi;
+  /** checks, de-duplicated per request and cached across requests of the same key */
+  statuses(): StatusLoader;
+  /** forgets what this key's cache and this request know about a Match ID */
+  invalidate(matchId: string): Promise<void>;
+  /** counts the distinct Match IDs asked in this request and refuses past the bound */
+  takeIds(ids: readonly string[]): void;
+  maxIdsPerRequest: number;
+}
+
+export function createSolsubContext(shared: SolsubShared, req: RequestInfo): SolsubContext {
+  const { config } = shared;
+  let api: SolsubApi | undefined;
+  let loader: StatusLoader | undefined;
+  let tag: string | undefined;
+  const asked = new Set<string>();
+
+  const apiKey = (): string => {
+    const key = header(req, SOLSUB_KEY_HEADER) || config.apiKey;
+    if (!key) {
+      throw new LayerError(
+        ErrorCode.UNAUTHENTICATED,
+        `No SolSub API key: set SOLSUB_API_KEY or send the ${SOLSUB_KEY_HEADER} header`,
+        { api: 'solsub' },
+      );
+    }
+    return key;
+  };
+  // the URL too: one key against two SolSub deployments sharing a Redis are two tenants
+  const keyTag = () => (tag ??= credentialTag(`${config.url}\n${apiKey()}`));
+  const getApi = () =>
+    (api ??= shared.makeApi
+      ? shared.makeApi(apiKey())
+      : new HttpSolsubApi(config.url, apiKey(), config.http));
+
+  return {
+    api: getApi,
+    statuses: () =>
+      (loader ??= createStatusLoader(getApi(), {
+        cache: shared.statusCache,
+        keyTag: keyTag(),
+        ttlMs: config.cacheTtlMs,
+        negativeTtlMs: config.negativeCacheTtlMs,
+        generation: (k) => shared.generations.get(k) ?? 0,
+      })),
+    async invalidate(matchId) {
+      const key = statusCacheKey(keyTag(), matchId);
+      loader?.clear(matchId);
+      const next = (shared.generations.get(key) ?? 0) + 1;
+      shared.generations.delete(key);
+      shared.generations.set(key, next);
+      // only checks in flight during a create need their generation: the oldest can go
+      if (shared.generations.size > MAX_GENERATIONS) {
+        shared.generations.delete(shared.generations.keys().next().value!);
+      }
+      // the create itself went through: a store failure here must not turn it into an error
+      await shared.statusCache.delete(key).catch((err: unknown) => {
+        logger.warn({ err: (err as Error).message, api: 'solsub' }, 'could not invalidate a cached check');
+      });
+    },
+    takeIds(ids) {
+      for (const id of ids) asked.add(id);
+      if (asked.size > config.maxIdsPerRequest) {
+        throw badInput(`Too many Match IDs in one request: at most ${config.maxIdsPerRequest}`, ['matchIds']);
+      }
+    },
+    maxIdsPerRequest: config.maxIdsPerRequest,
+  };
+}

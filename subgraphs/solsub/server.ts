@@ -1,0 +1,33 @@
+import { StoreCache } from '../shared/cache.ts';
+import { loadSchema, type SubgraphDefinition } from '../shared/server.ts';
+import { createStore, type KvStore } from '../shared/store.ts';
+import type { MatchIdStatusRecord } from './client.ts';
+import type { SolsubConfig } from './config.ts';
+import { createSolsubContext, type SolsubContext, type SolsubShared } from './context.ts';
+import { resolvers } from './resolvers/index.ts';
+
+export const solsubTypeDefs = loadSchema(new URL('./schema.graphql', import.meta.url));
+
+/** The check cache over a store: replicas sharing Redis also share the hits they spared. */
+export const statusCacheOn = (store: KvStore) => new StoreCache<MatchIdStatusRecord>(store, 'solsub:status');
+
+export function createSolsubSubgraph(
+  config: SolsubConfig,
+  overrides: Pick<SolsubShared, 'makeApi'> & { store?: KvStore; env?: NodeJS.ProcessEnv } = {},
+): SubgraphDefinition<SolsubContext> & { shared: SolsubShared } {
+  const store = overrides.store ?? createStore(overrides.env ?? process.env);
+  const shared: SolsubShared = {
+    config,
+    statusCache: statusCacheOn(store),
+    generations: new Map(),
+    makeApi: overrides.makeApi,
+  };
+  return {
+    close: () => store.close(),
+    name: 'solsub',
+    typeDefs: solsubTypeDefs,
+    resolvers: resolvers as SubgraphDefinition<SolsubContext>['resolvers'],
+    context: (req) => createSolsubContext(shared, req),
+    shared,
+  };
+}
