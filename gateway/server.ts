@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import { GraphQLError } from 'graphql';
+import type { FetcherResponse } from '@apollo/utils.fetcher';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import {
@@ -10,6 +12,13 @@ import {
   type GraphQLDataSourceProcessOptions,
 } from '@apollo/gateway';
 import { logger } from '../subgraphs/shared/logger.ts';
+import { metricsPlugin } from '../subgraphs/shared/metrics.ts';
+import { assignRequestId, enterRequestScope } from '../subgraphs/shared/request-context.ts';
+import { closeGracefully } from '../subgraphs/shared/shutdown.ts';
+import { accessSettingsFromEnv, checkExposure, requireApiKey, serverSideCredentials } from './access.ts';
+import { armorProtection, bodyErrors, gatewayLimitsFromEnv, listItemsPlugin } from './limits.ts';
+import { opsRouter } from './ops.ts';
+import { graphiql } from './graphiql.ts';
 import { GATEWAY_SECRET_HEADER, listen, type RunningService } from '../subgraphs/shared/server.ts';
 
 // @apollo/gateway otherwise probes cloud metadata addresses (169.254.169.254) and reports
@@ -43,6 +52,26 @@ class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     super({ url });
   }
 
+  /**
+   * The gateway passes custom scalars through unchecked, so a malformed Decimal is refused by
+   * the subgraph with HTTP 400: hand the caller the subgraph's own error (BAD_USER_INPUT and
+   * its message) instead of a generic "400: Bad Request".
+   */
+  override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
+    if (response.status === 400) {
+      const body = (await response
+        .clone()
+        .json()
+        .catch(() => null)) as { errors?: Array<{ message?: string; extensions?: Record<string, unknown> }> } | null;
+      const first = body?.errors?.[0];
+      if (first?.message && typeof first.extensions?.code === 'string') {
+        const { code, upstream } = first.extensions;
+        return new GraphQLError(first.message, { extensions: { code, ...(upstream ? { upstream } : {}) } });
+      }
+    }
+    return super.errorFromResponse(response);
+  }
+
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     const out = request.http?.headers;
     if (!out) return;
@@ -68,6 +97,13 @@ export interface GatewayOptions {
   secret: string;
   port: number;
   host?: string;
+  /** access keys and limits are read from here (process.env by default) */
+  env?: NodeJS.ProcessEnv;
+  /**
+   * whether the operator configured server-side upstream credentials (the stack tells, from the
+   * environment before emulators add demo ones); read from `env` when omitted
+   */
+  upstreamCredentials?: string[];
 }
 
 const production = () => process.env.NODE_ENV === 'production';
@@ -75,45 +111,62 @@ const production = () => process.env.NODE_ENV === 'production';
 export const stackTraces = () => !production() && process.env.GRAPHQL_STACKTRACES === '1';
 
 export async function startGateway(opts: GatewayOptions): Promise<RunningService> {
+  const env = opts.env ?? process.env;
+  const access = accessSettingsFromEnv(env);
+  const limits = gatewayLimitsFromEnv(env);
+  const host = opts.host ?? '127.0.0.1';
+  checkExposure(host, access, opts.upstreamCredentials ?? serverSideCredentials(env));
+  const armor = armorProtection(limits, production());
+  const subgraphUrls = new Map<string, string>();
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8'),
-    buildService: ({ name, url }) =>
-      new SubgraphSource(opts.subgraphUrls?.[name] ?? String(url), name, opts.secret),
+    logger,
+    buildService: ({ name, url }) => {
+      const target = opts.subgraphUrls?.[name] ?? String(url);
+      subgraphUrls.set(name, target);
+      return new SubgraphSource(target, name, opts.secret);
+    },
   });
   const server = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: stackTraces(),
     introspection: !production(),
+    logger,
+    // the process decides when to stop (SIGTERM drains requests first), not Apollo's handlers
+    stopOnTerminationSignals: false,
+    parseOptions: limits.maxTokens > 0 ? { maxTokens: limits.maxTokens } : {},
+    validationRules: armor.validationRules,
+    plugins: [...armor.plugins, listItemsPlugin(limits), metricsPlugin('gateway', 'info')],
   });
   await server.start();
 
   const app = express();
   app.disable('x-powered-by');
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
+  app.use(opsRouter({ subgraphs: subgraphUrls, secret: opts.secret, apiKeys: access.keys }));
+  app.use('/graphiql', graphiql());
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
+    assignRequestId,
+    requireApiKey(access.keys, { allowLandingPage: true }),
+    express.json({ limit: limits.maxBodyBytes }),
+    bodyErrors(limits),
+    enterRequestScope,
     expressMiddleware(server, {
-      context: async ({ req }) => {
-        const given = req.headers['x-request-id'];
-        const requestId = typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+      context: async ({ req, res }) => {
+        const requestId = typeof res.locals.requestId === 'string' ? res.locals.requestId : randomUUID();
         return { headers: req.headers, requestId };
       },
     }),
   );
-  const host = opts.host ?? '127.0.0.1';
   const http = await listen(app, opts.port, host);
   const port = (http.address() as AddressInfo).port;
   logger.debug({ port }, 'gateway listening');
   return {
     port,
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/graphql`,
-    async close() {
-      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
-      http.closeAllConnections();
-      await closed;
+    async close(graceMs = 0) {
+      const cut = await closeGracefully(http, graceMs);
+      if (cut > 0) logger.warn({ connections: cut }, 'gateway cut requests still running at the deadline');
       await server.stop();
     },
   };

@@ -234,9 +234,10 @@ describe('validation before any call', () => {
     ]) {
       const r = await create(input);
       expect(r.data ?? null).toBeNull();
-      // The gateway does not run the Decimal scalar itself: the subgraph's 400 reaches the caller
-      // wrapped (see the report), but still names BAD_USER_INPUT.
-      expect(r.raw).toContain('BAD_USER_INPUT');
+      // the gateway passes custom scalars through: the subgraph's 400 must reach the caller
+      // with its own code, not as a generic "400: Bad Request"
+      expect(codes(r).map((c) => c.code)).toEqual(['BAD_USER_INPUT']);
+      expect(r.errors![0]!.message).not.toMatch(/^400/);
       const direct = await gql(
         s.stack.subgraphs.solmate!.url,
         CREATE,
