@@ -13,5 +13,5 @@ export const solmatePart: StackPart = {
     const url = await emulator.listen(port);
     return { emulator, env: demoSolmateEnv(url) };
   },
-  subgraph: (env) => createSolmateSubgraph(solmateConfigFromEnv(env)),
+  subgraph: (env) => createSolmateSubgraph(solmateConfigFromEnv(env), { env }),
 };

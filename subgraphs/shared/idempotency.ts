@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { GraphQLError } from 'graphql';
 import { badInput, ErrorCode, LayerError } from './errors.ts';
 import { envInt } from './config.ts';
-import type { KvStore } from './store.ts';
+import { createStore, type KvStore } from './store.ts';
 
 /**
  * Idempotency keys for calls that spend money: the first call with a key runs once and its
@@ -125,4 +125,13 @@ async function runOnce<T>(
     }
     throw err;
   }
+}
+
+/** The store and idempotency settings of one subgraph instance, from its environment. */
+export function idempotencyFromEnv(
+  env: NodeJS.ProcessEnv,
+  store?: KvStore,
+): IdempotencyOptions & { close(): Promise<void> } {
+  const s = store ?? createStore(env);
+  return { store: s, ...idempotencySettings(env), close: () => s.close() };
 }

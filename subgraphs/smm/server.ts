@@ -1,6 +1,6 @@
 import { StoreCache } from '../shared/cache.ts';
-import { idempotencySettings } from '../shared/idempotency.ts';
-import { createStore, type KvStore } from '../shared/store.ts';
+import { idempotencyFromEnv } from '../shared/idempotency.ts';
+import type { KvStore } from '../shared/store.ts';
 import { loadSchema, type SubgraphDefinition } from '../shared/server.ts';
 import type { SmmServiceRecord } from './client.ts';
 import type { SmmConfig } from './config.ts';
@@ -13,16 +13,15 @@ export function createSmmSubgraph(
   config: SmmConfig,
   overrides: Pick<SmmShared, 'makeApi'> & { store?: KvStore; env?: NodeJS.ProcessEnv } = {},
 ): SubgraphDefinition<SmmContext> & { shared: SmmShared } {
-  const env = overrides.env ?? process.env;
-  const store = overrides.store ?? createStore(env);
+  const idempotency = idempotencyFromEnv(overrides.env ?? process.env, overrides.store);
   const shared: SmmShared = {
     config,
-    servicesCache: new StoreCache<SmmServiceRecord[]>(store, 'smm:services'),
-    idempotency: { store, ...idempotencySettings(env) },
+    servicesCache: new StoreCache<SmmServiceRecord[]>(idempotency.store, 'smm:services'),
+    idempotency,
     makeApi: overrides.makeApi,
   };
   return {
-    close: () => store.close(),
+    close: idempotency.close,
     name: 'smm',
     typeDefs: smmTypeDefs,
     resolvers: resolvers as SubgraphDefinition<SmmContext>['resolvers'],

@@ -1,4 +1,6 @@
 import { badInput, ErrorCode, LayerError } from '../shared/errors.ts';
+import { credentialTag } from '../shared/cache.ts';
+import type { IdempotencyOptions } from '../shared/idempotency.ts';
 import { header, type RequestInfo } from '../shared/server.ts';
 import { HttpSolmateApi, type SolmateApi } from './client.ts';
 import type { SolmateConfig } from './config.ts';
@@ -17,6 +19,7 @@ export interface SolmateCredentials {
 /** State that outlives a request. */
 export interface SolmateShared {
   config: SolmateConfig;
+  idempotency: IdempotencyOptions;
   /** builds the API client for one set of credentials (tests swap in fakes) */
   makeApi?: (credentials: SolmateCredentials) => SolmateApi;
 }
@@ -28,6 +31,9 @@ export interface SolmateContext {
   loaders: SolmateLoaders;
   /** counts ids asked for in this request and refuses past the configured bound */
   takeIds(n: number): void;
+  /** names this request's account (URL and credentials) without the credentials, for idempotency scopes */
+  tenant(): string;
+  idempotency: IdempotencyOptions;
 }
 
 const unauthenticated = (message: string) =>
@@ -71,6 +77,8 @@ export function createSolmateContext(shared: SolmateShared, req: RequestInfo): S
   return {
     config,
     api: getApi,
+    tenant: () => `solmate:${credentialTag(`${config.url}\n${credentialsFor(config, req).authorization}`)}`,
+    idempotency: shared.idempotency,
     loaders: createSolmateLoaders(getApi, config.concurrency),
     takeIds(n) {
       idsTaken += n;

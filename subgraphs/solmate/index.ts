@@ -6,7 +6,7 @@ import { listenSubgraph } from '../shared/server.ts';
 import { solmateConfigFromEnv } from './config.ts';
 import { createSolmateSubgraph } from './server.ts';
 
-const running = await listenSubgraph(createSolmateSubgraph(solmateConfigFromEnv()), {
+const running = await listenSubgraph(createSolmateSubgraph(solmateConfigFromEnv(), { env: process.env }), {
   port: envInt('SOLMATE_PORT', 4001),
   host: process.env.SUBGRAPH_HOST ?? '127.0.0.1',
   secret: process.env.SUBGRAPH_SECRET ?? '',

@@ -1,4 +1,6 @@
+import { idempotencyFromEnv } from '../shared/idempotency.ts';
 import { loadSchema, type SubgraphDefinition } from '../shared/server.ts';
+import type { KvStore } from '../shared/store.ts';
 import type { SolmateConfig } from './config.ts';
 import { createSolmateContext, type SolmateContext, type SolmateShared } from './context.ts';
 import { resolvers } from './resolvers/index.ts';
@@ -7,10 +9,12 @@ export const solmateTypeDefs = loadSchema(new URL('./schema.graphql', import.met
 
 export function createSolmateSubgraph(
   config: SolmateConfig,
-  overrides: Pick<SolmateShared, 'makeApi'> = {},
+  overrides: Pick<SolmateShared, 'makeApi'> & { env?: NodeJS.ProcessEnv; store?: KvStore } = {},
 ): SubgraphDefinition<SolmateContext> & { shared: SolmateShared } {
-  const shared: SolmateShared = { config, ...overrides };
+  const idempotency = idempotencyFromEnv(overrides.env ?? process.env, overrides.store);
+  const shared: SolmateShared = { config, idempotency, makeApi: overrides.makeApi };
   return {
+    close: idempotency.close,
     name: 'solmate',
     typeDefs: solmateTypeDefs,
     resolvers: resolvers as SubgraphDefinition<SolmateContext>['resolvers'],

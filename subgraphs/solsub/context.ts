@@ -1,3 +1,4 @@
+import type { IdempotencyOptions } from '../shared/idempotency.ts';
 import { badInput, ErrorCode, LayerError } from '../shared/errors.ts';
 import { credentialTag, type StoreCache } from '../shared/cache.ts';
 import { logger } from '../shared/logger.ts';
@@ -18,6 +19,7 @@ export interface SolsubShared {
   generations: Map<string, number>;
   /** builds the API client for a key (tests swap in fakes) */
   makeApi?: (apiKey: string) => SolsubApi;
+  idempotency: IdempotencyOptions;
 }
 
 export interface SolsubContext {
@@ -29,6 +31,9 @@ export interface SolsubContext {
   /** counts the distinct Match IDs asked in this request and refuses past the bound */
   takeIds(ids: readonly string[]): void;
   maxIdsPerRequest: number;
+  /** names this request's cluster (URL and key) without the key, for idempotency scopes */
+  tenant(): string;
+  idempotency: IdempotencyOptions;
 }
 
 export function createSolsubContext(shared: SolsubShared, req: RequestInfo): SolsubContext {
@@ -58,6 +63,8 @@ export function createSolsubContext(shared: SolsubShared, req: RequestInfo): Sol
 
   return {
     api: getApi,
+    tenant: () => `solsub:${keyTag()}`,
+    idempotency: shared.idempotency,
     statuses: () =>
       (loader ??= createStatusLoader(getApi(), {
         cache: shared.statusCache,

@@ -1,6 +1,7 @@
 import { StoreCache } from '../shared/cache.ts';
 import { loadSchema, type SubgraphDefinition } from '../shared/server.ts';
-import { createStore, type KvStore } from '../shared/store.ts';
+import { idempotencyFromEnv } from '../shared/idempotency.ts';
+import type { KvStore } from '../shared/store.ts';
 import type { MatchIdStatusRecord } from './client.ts';
 import type { SolsubConfig } from './config.ts';
 import { createSolsubContext, type SolsubContext, type SolsubShared } from './context.ts';
@@ -15,15 +16,16 @@ export function createSolsubSubgraph(
   config: SolsubConfig,
   overrides: Pick<SolsubShared, 'makeApi'> & { store?: KvStore; env?: NodeJS.ProcessEnv } = {},
 ): SubgraphDefinition<SolsubContext> & { shared: SolsubShared } {
-  const store = overrides.store ?? createStore(overrides.env ?? process.env);
+  const idempotency = idempotencyFromEnv(overrides.env ?? process.env, overrides.store);
   const shared: SolsubShared = {
     config,
-    statusCache: statusCacheOn(store),
+    statusCache: statusCacheOn(idempotency.store),
     generations: new Map(),
     makeApi: overrides.makeApi,
+    idempotency,
   };
   return {
-    close: () => store.close(),
+    close: idempotency.close,
     name: 'solsub',
     typeDefs: solsubTypeDefs,
     resolvers: resolvers as SubgraphDefinition<SolsubContext>['resolvers'],

@@ -1,5 +1,6 @@
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
 import type { UserError } from '../../shared/errors.ts';
+import { idempotent } from '../../shared/idempotency.ts';
 import { isRefusal, type StatusAction } from '../client.ts';
 import type { SolmateContext } from '../context.ts';
 import { checkCreate, checkId, checkUpdate, refusalUserError } from '../input.ts';
@@ -14,12 +15,14 @@ async function changeStatus(ctx: SolmateContext, id: string, action: StatusActio
 }
 
 export const Mutation: MutationResolvers = {
-  createOrder: async (_p, { input }, ctx) => {
+  createOrder: async (_p, { input, idempotencyKey }, ctx) => {
     const check = checkCreate(input);
     if (!check.ok) return { order: null, userErrors: check.userErrors };
-    const res = await ctx.api().createOrder(check.body);
-    if (isRefusal(res)) return { order: null, userErrors: [refusalUserError(res, false)] };
-    return { order: { id: res.id }, userErrors: [] };
+    return idempotent(ctx.idempotency, ctx.tenant(), idempotencyKey, input, async () => {
+      const res = await ctx.api().createOrder(check.body);
+      if (isRefusal(res)) return { order: null, userErrors: [refusalUserError(res, false)] };
+      return { order: { id: res.id }, userErrors: [] };
+    });
   },
 
   updateOrder: async (_p, { id, input }, ctx) => {

@@ -76,13 +76,15 @@ export type Mutation = {
    * Registers a new Match ID under the cluster of the API key (only clusters whose match_id_type
    * is admin_generated may). Refusals (DUPLICATE, NOT_ALLOWED, INVALID) are userErrors. Never
    * retried automatically: a timeout after sending is an OUTCOME_UNKNOWN error. Trying again
-   * after one is safe: SolSub refuses a second create of the same id with DUPLICATE.
+   * after one is safe: SolSub refuses a second create of the same id with DUPLICATE; with an
+   * idempotencyKey the retry gets the first call's own outcome instead.
    */
   createMatchId: CreateMatchIdPayload;
 };
 
 
 export type MutationCreateMatchIdArgs = {
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   matchId: Scalars['String']['input'];
 };
 
