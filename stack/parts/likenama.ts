@@ -1,4 +1,19 @@
+import { createDemoLikenamaEmulator } from '../../emulators/likenama/index.ts';
+import { likenamaConfigFromEnv } from '../../subgraphs/likenama/config.ts';
+import { createLikenamaSubgraph } from '../../subgraphs/likenama/server.ts';
 import type { StackPart } from '../part.ts';
 
-// Not built yet: see the likenama issue.
-export const likenamaPart: StackPart | null = null;
+// Likenama has no server-side credential: each caller sends its own token (x-likenama-token),
+// so the emulator's overlay is only its URL.
+export const likenamaPart: StackPart = {
+  name: 'likenama',
+  defaultPort: 4004,
+  schemaUrl: new URL('../../subgraphs/likenama/schema.graphql', import.meta.url),
+  needsEmulator: (env) => !env.LIKENAMA_URL,
+  async startEmulator({ port, latencyMs }) {
+    const emulator = createDemoLikenamaEmulator({ latencyMs });
+    const url = await emulator.listen(port);
+    return { emulator, env: { LIKENAMA_URL: url } };
+  },
+  subgraph: (env) => createLikenamaSubgraph(likenamaConfigFromEnv(env)),
+};
