@@ -139,6 +139,11 @@ export class UpstreamHttp {
     return info;
   }
 
+  /** A short excerpt of an upstream body, scrubbed before it is cut so no part of a credential survives. */
+  excerpt(body: string, max = 200): string {
+    return excerpt(this.scrub(body), max);
+  }
+
   /** Upstreams echo request data back; a credential must not ride along into a response or log. */
   scrub(text: string): string {
     let out = text;

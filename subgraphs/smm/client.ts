@@ -1,7 +1,6 @@
 import { ErrorCode, LayerError } from '../shared/errors.ts';
 import {
   UpstreamHttp,
-  excerpt,
   looksLikeHtml,
   parseJsonExact,
   type CallKind,
@@ -247,13 +246,13 @@ export class HttpSmmApi implements SmmApi {
         ErrorCode.OUTCOME_UNKNOWN,
         `SMM provider ${this.provider.id} answered ${action} with ${why}: the order may have been placed. ` +
           'Check its status before trying again.',
-        this.http.info(action, { status: res.status, message: this.http.scrub(excerpt(res.body)) }),
+        this.http.info(action, { status: res.status, message: this.http.excerpt(res.body) }),
       );
     }
     return new LayerError(
       ErrorCode.UPSTREAM_BAD_RESPONSE,
       `SMM provider ${this.provider.id} answered ${action} with ${why}`,
-      this.http.info(action, { status: res.status, message: this.http.scrub(excerpt(res.body)) }),
+      this.http.info(action, { status: res.status, message: this.http.excerpt(res.body) }),
     );
   }
 
@@ -331,7 +330,7 @@ export class HttpSmmApi implements SmmApi {
       throw new LayerError(
         ErrorCode.UPSTREAM_UNAVAILABLE,
         `SMM provider ${this.provider.id} failed with HTTP ${res.status}`,
-        info(panelError ?? excerpt(res.body, 120)),
+        info(panelError ?? this.http.excerpt(res.body, 120)),
       );
     }
     if (panelError !== undefined) return { refused: this.http.scrub(panelError) } satisfies PanelRefusal;

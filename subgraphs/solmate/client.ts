@@ -1,7 +1,6 @@
 import { ErrorCode, LayerError } from '../shared/errors.ts';
 import {
   UpstreamHttp,
-  excerpt,
   looksLikeHtml,
   parseJsonExact,
   pathSegment,
@@ -197,7 +196,7 @@ export class HttpSolmateApi implements SolmateApi {
     }
     const message = isRecord(parsed) ? toStr(parsed.message) : null;
     const info = () =>
-      this.http.info(action, { status: res.status, message: message ?? excerpt(res.body, 120) });
+      this.http.info(action, { status: res.status, message: message ?? this.http.excerpt(res.body, 120) });
 
     if (res.status === 401 || (message !== null && AUTH_TEXT.test(message) && !isNotFoundText(message))) {
       throw new LayerError(ErrorCode.UNAUTHENTICATED, 'Solmate refused the credentials', info());
@@ -239,7 +238,7 @@ export class HttpSolmateApi implements SolmateApi {
     return new LayerError(
       ErrorCode.UPSTREAM_BAD_RESPONSE,
       `Solmate answered ${action} with ${why}`,
-      this.http.info(action, { status: res.status, message: excerpt(res.body) }),
+      this.http.info(action, { status: res.status, message: this.http.excerpt(res.body) }),
     );
   }
 
@@ -247,7 +246,7 @@ export class HttpSolmateApi implements SolmateApi {
     return new LayerError(
       ErrorCode.OUTCOME_UNKNOWN,
       `Solmate answered ${action} with ${why}: it may have taken effect. Check the order before trying again.`,
-      this.http.info(action, res ? { status: res.status, message: excerpt(res.body) } : {}),
+      this.http.info(action, res ? { status: res.status, message: this.http.excerpt(res.body) } : {}),
     );
   }
 

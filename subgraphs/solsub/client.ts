@@ -1,11 +1,5 @@
 import { ErrorCode, LayerError } from '../shared/errors.ts';
-import {
-  UpstreamHttp,
-  excerpt,
-  looksLikeHtml,
-  parseJsonExact,
-  type UpstreamResponse,
-} from '../shared/http.ts';
+import { UpstreamHttp, looksLikeHtml, parseJsonExact, type UpstreamResponse } from '../shared/http.ts';
 import type { HttpSettings } from '../shared/config.ts';
 import { isRecord, toBool, toStr } from '../shared/values.ts';
 import type { MatchIdState } from './__generated__/resolvers-types.ts';
@@ -250,7 +244,7 @@ export class HttpSolsubApi implements SolsubApi {
     return new LayerError(
       ErrorCode.UPSTREAM_UNAVAILABLE,
       `SolSub failed with HTTP ${res.status}`,
-      this.http.info(action, { status: res.status, message: a.detail ?? excerpt(res.body, 120) }),
+      this.http.info(action, { status: res.status, message: a.detail ?? this.http.excerpt(res.body, 120) }),
     );
   }
 
@@ -263,7 +257,7 @@ export class HttpSolsubApi implements SolsubApi {
     return new LayerError(
       ErrorCode.UPSTREAM_BAD_RESPONSE,
       `SolSub answered ${action} with HTTP ${res.status} and ${what}`,
-      this.http.info(action, { status: res.status, message: excerpt(res.body, 120) }),
+      this.http.info(action, { status: res.status, message: this.http.excerpt(res.body, 120) }),
     );
   }
 
@@ -281,7 +275,7 @@ export class HttpSolsubApi implements SolsubApi {
       ErrorCode.OUTCOME_UNKNOWN,
       `SolSub answered ${CREATE} with ${what}: Match ID ${matchId} may have been created. ` +
         'Check it with matchIdStatus before trying again.',
-      this.http.info(CREATE, { status: res.status, message: excerpt(res.body, 120) }),
+      this.http.info(CREATE, { status: res.status, message: this.http.excerpt(res.body, 120) }),
     );
   }
 }
