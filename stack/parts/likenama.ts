@@ -15,5 +15,5 @@ export const likenamaPart: StackPart = {
     const url = await emulator.listen(port);
     return { emulator, env: { LIKENAMA_URL: url } };
   },
-  subgraph: (env) => createLikenamaSubgraph(likenamaConfigFromEnv(env)),
+  subgraph: (env) => createLikenamaSubgraph(likenamaConfigFromEnv(env), { env }),
 };

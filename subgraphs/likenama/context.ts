@@ -1,3 +1,5 @@
+import { credentialTag } from '../shared/cache.ts';
+import type { IdempotencyOptions } from '../shared/idempotency.ts';
 import { ErrorCode, LayerError } from '../shared/errors.ts';
 import { header, type RequestInfo } from '../shared/server.ts';
 import { HttpLikenamaApi, type LikenamaApi } from './client.ts';
@@ -7,6 +9,7 @@ import { createLikenamaLoaders, type LikenamaLoaders } from './loaders.ts';
 /** State that outlives a request. */
 export interface LikenamaShared {
   config: LikenamaConfig;
+  idempotency: IdempotencyOptions;
   /** builds the API client for a user's token (tests swap in fakes) */
   makeApi?: (token: string) => LikenamaApi;
 }
@@ -15,6 +18,9 @@ export interface LikenamaContext {
   /** the caller's API; throws UNAUTHENTICATED when the request carries no usable token */
   api(): LikenamaApi;
   loaders: LikenamaLoaders;
+  /** names the calling user (URL and token) without the token, for idempotency scopes */
+  tenant(): string;
+  idempotency: IdempotencyOptions;
 }
 
 // Printable ASCII only: the token travels as a raw header value.
@@ -42,5 +48,11 @@ export function createLikenamaContext(shared: LikenamaShared, req: RequestInfo):
     api = shared.makeApi ? shared.makeApi(token) : new HttpLikenamaApi(shared.config, token);
     return api;
   };
-  return { api: getApi, loaders: createLikenamaLoaders(getApi) };
+  return {
+    api: getApi,
+    loaders: createLikenamaLoaders(getApi),
+    // getApi() first: it refuses a missing or malformed token
+    tenant: () => (getApi(), `likenama:${credentialTag(`${shared.config.url}\n${token}`)}`),
+    idempotency: shared.idempotency,
+  };
 }

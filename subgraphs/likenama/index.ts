@@ -5,7 +5,7 @@ import { listenSubgraph } from '../shared/server.ts';
 import { likenamaConfigFromEnv } from './config.ts';
 import { createLikenamaSubgraph } from './server.ts';
 
-const running = await listenSubgraph(createLikenamaSubgraph(likenamaConfigFromEnv()), {
+const running = await listenSubgraph(createLikenamaSubgraph(likenamaConfigFromEnv(), { env: process.env }), {
   port: envInt('LIKENAMA_PORT', 4004),
   host: process.env.SUBGRAPH_HOST ?? '127.0.0.1',
   secret: process.env.SUBGRAPH_SECRET ?? '',

@@ -1,4 +1,6 @@
+import { idempotencyFromEnv } from '../shared/idempotency.ts';
 import { loadSchema, type SubgraphDefinition } from '../shared/server.ts';
+import type { KvStore } from '../shared/store.ts';
 import type { LikenamaConfig } from './config.ts';
 import { createLikenamaContext, type LikenamaContext, type LikenamaShared } from './context.ts';
 import { resolvers } from './resolvers/index.ts';
@@ -7,10 +9,12 @@ export const likenamaTypeDefs = loadSchema(new URL('./schema.graphql', import.me
 
 export function createLikenamaSubgraph(
   config: LikenamaConfig,
-  overrides: Pick<LikenamaShared, 'makeApi'> = {},
+  overrides: Pick<LikenamaShared, 'makeApi'> & { env?: NodeJS.ProcessEnv; store?: KvStore } = {},
 ): SubgraphDefinition<LikenamaContext> & { shared: LikenamaShared } {
-  const shared: LikenamaShared = { config, ...overrides };
+  const idempotency = idempotencyFromEnv(overrides.env ?? process.env, overrides.store);
+  const shared: LikenamaShared = { config, idempotency, makeApi: overrides.makeApi };
   return {
+    close: idempotency.close,
     name: 'likenama',
     typeDefs: likenamaTypeDefs,
     resolvers: resolvers as SubgraphDefinition<LikenamaContext>['resolvers'],

@@ -187,6 +187,7 @@ export type Mutation = {
 
 
 export type MutationCreateCampaignArgs = {
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   input: CreateCampaignInput;
 };
 
@@ -198,6 +199,7 @@ export type MutationLikeCampaignArgs = {
 
 
 export type MutationPurchaseBundleArgs = {
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   purchaseToken: Scalars['String']['input'];
   sku: Scalars['String']['input'];
 };
@@ -205,6 +207,7 @@ export type MutationPurchaseBundleArgs = {
 
 export type MutationPurchaseProductArgs = {
   id: Scalars['ID']['input'];
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
 };
 
 

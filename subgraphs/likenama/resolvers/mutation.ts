@@ -1,3 +1,4 @@
+import { idempotent } from '../../shared/idempotency.ts';
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
 import { isRefusal } from '../client.ts';
 import { refusalErrors } from '../refusals.ts';
@@ -6,18 +7,20 @@ import { checkCreateCampaign, checkId, checkMessage, checkRequired, checkSku } f
 // Every write below is sent once (the client never retries a write) and, when it went through,
 // forgets what this request had read, since credits, campaigns and stock may have changed.
 export const Mutation: MutationResolvers = {
-  createCampaign: async (_p, { input }, ctx) => {
+  createCampaign: async (_p, { input, idempotencyKey }, ctx) => {
     const api = ctx.api();
     const userErrors = checkCreateCampaign(input);
     if (userErrors.length) return { created: false, userErrors };
-    const r = await api.createCampaign({
-      ...input,
-      campaignClassId: input.campaignClassId.trim(),
-      targetUrl: input.targetUrl.trim(),
+    return idempotent(ctx.idempotency, ctx.tenant(), idempotencyKey, { createCampaign: input }, async () => {
+      const r = await api.createCampaign({
+        ...input,
+        campaignClassId: input.campaignClassId.trim(),
+        targetUrl: input.targetUrl.trim(),
+      });
+      if (isRefusal(r)) return { created: false, userErrors: refusalErrors('createCampaign', r) };
+      ctx.loaders.clear();
+      return { created: true, userErrors: [] };
     });
-    if (isRefusal(r)) return { created: false, userErrors: refusalErrors('createCampaign', r) };
-    ctx.loaders.clear();
-    return { created: true, userErrors: [] };
   },
 
   likeCampaign: async (_p, { id, instagramAccessToken }, ctx) => {
@@ -41,24 +44,29 @@ export const Mutation: MutationResolvers = {
     return { alreadyReported: r.alreadyReported, userErrors: [] };
   },
 
-  purchaseProduct: async (_p, { id }, ctx) => {
+  purchaseProduct: async (_p, { id, idempotencyKey }, ctx) => {
     const api = ctx.api();
     const userErrors = checkId(id);
     if (userErrors.length) return { code: null, product: null, userErrors };
-    const r = await api.purchaseProduct(id);
-    if (isRefusal(r)) return { code: null, product: null, userErrors: refusalErrors('purchaseProduct', r) };
-    ctx.loaders.clear();
-    return { code: r.code, product: r.product, userErrors: [] };
+    return idempotent(ctx.idempotency, ctx.tenant(), idempotencyKey, { purchaseProduct: id }, async () => {
+      const r = await api.purchaseProduct(id);
+      if (isRefusal(r)) return { code: null, product: null, userErrors: refusalErrors('purchaseProduct', r) };
+      ctx.loaders.clear();
+      return { code: r.code, product: r.product, userErrors: [] };
+    });
   },
 
-  purchaseBundle: async (_p, { sku, purchaseToken }, ctx) => {
+  purchaseBundle: async (_p, { sku, purchaseToken, idempotencyKey }, ctx) => {
     const api = ctx.api();
     const userErrors = [...checkSku(sku), ...checkRequired(purchaseToken, ['purchaseToken'])];
     if (userErrors.length) return { purchased: false, userErrors };
-    const r = await api.purchaseBundle(sku, purchaseToken);
-    if (isRefusal(r)) return { purchased: false, userErrors: refusalErrors('purchaseBundle', r) };
-    ctx.loaders.clear();
-    return { purchased: true, userErrors: [] };
+    const input = { purchaseBundle: sku, purchaseToken };
+    return idempotent(ctx.idempotency, ctx.tenant(), idempotencyKey, input, async () => {
+      const r = await api.purchaseBundle(sku, purchaseToken);
+      if (isRefusal(r)) return { purchased: false, userErrors: refusalErrors('purchaseBundle', r) };
+      ctx.loaders.clear();
+      return { purchased: true, userErrors: [] };
+    });
   },
 
   sendMessage: async (_p, { input }, ctx) => {
