@@ -18,8 +18,11 @@ describe('generated files are committed fresh', () => {
 
   it('codegen output matches what `npm run codegen` would write', async () => {
     const outputs = await generate({ ...codegenConfig, cwd: root, silent: true }, false);
-    expect(outputs.map((o) => o.filename)).toEqual(
-      expect.arrayContaining(['subgraphs/smm/__generated__/resolvers-types.ts', 'client/__generated__/hooks.ts']),
+    expect(outputs.map((o: { filename: string }) => o.filename)).toEqual(
+      expect.arrayContaining([
+        'subgraphs/smm/__generated__/resolvers-types.ts',
+        'client/__generated__/hooks.ts',
+      ]),
     );
     for (const out of outputs) {
       const file = resolve(root, out.filename);
