@@ -16,7 +16,13 @@ import { metricsPlugin } from '../subgraphs/shared/metrics.ts';
 import { assignRequestId, enterRequestScope } from '../subgraphs/shared/request-context.ts';
 import { closeGracefully } from '../subgraphs/shared/shutdown.ts';
 import { accessSettingsFromEnv, checkExposure, requireApiKey, serverSideCredentials } from './access.ts';
-import { armorProtection, bodyErrors, gatewayLimitsFromEnv, listItemsPlugin } from './limits.ts';
+import {
+  armorProtection,
+  bodyErrors,
+  formatGatewayError,
+  gatewayLimitsFromEnv,
+  listItemsPlugin,
+} from './limits.ts';
 import { opsRouter } from './ops.ts';
 import { graphiql } from './graphiql.ts';
 import { GATEWAY_SECRET_HEADER, listen, type RunningService } from '../subgraphs/shared/server.ts';
@@ -62,7 +68,9 @@ class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
       const body = (await response
         .clone()
         .json()
-        .catch(() => null)) as { errors?: Array<{ message?: string; extensions?: Record<string, unknown> }> } | null;
+        .catch(() => null)) as {
+        errors?: Array<{ message?: string; extensions?: Record<string, unknown> }>;
+      } | null;
       const first = body?.errors?.[0];
       if (first?.message && typeof first.extensions?.code === 'string') {
         const { code, upstream } = first.extensions;
@@ -100,8 +108,8 @@ export interface GatewayOptions {
   /** access keys and limits are read from here (process.env by default) */
   env?: NodeJS.ProcessEnv;
   /**
-   * whether the operator configured server-side upstream credentials (the stack tells, from the
-   * environment before emulators add demo ones); read from `env` when omitted
+   * names of the server-side upstream credentials the operator configured (the stack tells, from
+   * the environment before emulators add demo ones); read from `env` when omitted
    */
   upstreamCredentials?: string[];
 }
@@ -137,6 +145,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
     parseOptions: limits.maxTokens > 0 ? { maxTokens: limits.maxTokens } : {},
     validationRules: armor.validationRules,
     plugins: [...armor.plugins, listItemsPlugin(limits), metricsPlugin('gateway', 'info')],
+    formatError: formatGatewayError,
   });
   await server.start();
 

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Emulator } from '../emulators/shared/emulator.ts';
+import { serverSideCredentials } from '../gateway/access.ts';
 import { startGateway } from '../gateway/server.ts';
+import { breakerSettingsFromEnv, configureBreakers } from '../subgraphs/shared/breaker.ts';
 import { closeAllPools } from '../subgraphs/shared/http.ts';
 import { listenSubgraph, type RunningService } from '../subgraphs/shared/server.ts';
 import { composeSupergraph } from './compose.ts';
 import type { StackPart } from './part.ts';
 import { parts as allParts } from './parts/index.ts';
-
 
 export interface StackOptions {
   /** environment the subgraphs are configured from (process.env by default) */
@@ -30,7 +31,11 @@ export interface Stack {
   env: NodeJS.ProcessEnv;
   /** the gateway→subgraph secret (tests call subgraphs directly with it) */
   secret: string;
-  close(): Promise<void>;
+  /**
+   * Stops gateway, subgraphs, then emulators. With `graceMs` (SIGTERM), requests in flight get
+   * until that deadline, shared by all, to finish; without, everything is cut at once.
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 const EMULATOR_PORT_OFFSET = 100; // emulators sit at 4101..4104 beside subgraphs at 4001..4004
@@ -43,11 +48,15 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const secret = env.SUBGRAPH_SECRET || randomBytes(24).toString('base64url');
   const emulators: Stack['emulators'] = {};
   const subgraphs: Stack['subgraphs'] = {};
-  const closers: Array<() => Promise<void>> = [];
-  const close = async () => {
-    for (const c of closers.reverse()) await c().catch(() => {});
+  const closers: Array<(graceMs: number) => Promise<void>> = [];
+  const close = async (graceMs = 0) => {
+    const deadline = Date.now() + graceMs;
+    for (const c of [...closers].reverse()) await c(Math.max(0, deadline - Date.now())).catch(() => {});
     await closeAllPools();
   };
+  // before emulators add their demo credentials: only the operator's own ones count
+  const upstreamCredentials = serverSideCredentials(env);
+  configureBreakers(breakerSettingsFromEnv(env));
   try {
     for (const part of parts) {
       if (opts.forceEmulators || part.needsEmulator(env)) {
@@ -68,7 +77,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       });
       subgraphs[part.name] = running;
       urls[part.name] = running.url;
-      closers.push(() => running.close());
+      closers.push((graceMs) => running.close(graceMs));
     }
     const gateway = await startGateway({
       supergraphSdl: opts.parts ? composeSupergraph(parts).supergraph : undefined,
@@ -76,8 +85,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       subgraphUrls: urls,
       port: opts.gatewayPort ?? (fixed ? Number(env.PORT ?? 4000) : 0),
       host: env.HOST ?? '127.0.0.1',
+      env,
+      upstreamCredentials,
     });
-    closers.push(() => gateway.close());
+    closers.push((graceMs) => gateway.close(graceMs));
     return { gatewayUrl: gateway.url, emulators, subgraphs, env, secret, close };
   } catch (err) {
     await close();

@@ -1,3 +1,4 @@
+import { recordBatch } from '../shared/metrics.ts';
 import DataLoader from 'dataloader';
 import { notFound } from '../shared/errors.ts';
 import {
@@ -20,6 +21,7 @@ function perIdLoader<T extends object>(
 ): DataLoader<string, T> {
   return new DataLoader<string, T>(
     async (ids) => {
+      recordBatch('smm', what === 'order' ? 'status' : 'refill_status', ids.length);
       const found = await fetch(ids);
       return ids.map((id) => {
         const rec = found.get(id);

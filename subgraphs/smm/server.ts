@@ -1,3 +1,4 @@
+import { registerCache } from '../shared/metrics.ts';
 import { StoreCache } from '../shared/cache.ts';
 import { idempotencyFromEnv } from '../shared/idempotency.ts';
 import type { KvStore } from '../shared/store.ts';
@@ -20,6 +21,7 @@ export function createSmmSubgraph(
     idempotency,
     makeApi: overrides.makeApi,
   };
+  registerCache('smm_services', shared.servicesCache);
   return {
     close: idempotency.close,
     name: 'smm',

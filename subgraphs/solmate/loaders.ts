@@ -1,3 +1,4 @@
+import { recordBatch } from '../shared/metrics.ts';
 import DataLoader from 'dataloader';
 import { ErrorCode, LayerError, notFound } from '../shared/errors.ts';
 import {
@@ -59,16 +60,17 @@ function perIdLoader<T>(
   run: Limiter,
   fetch: (id: string) => Promise<T | Refusal>,
 ): DataLoader<string, T> {
-  return new DataLoader<string, T>((ids) =>
-    Promise.all(
+  return new DataLoader<string, T>((ids) => {
+    recordBatch('solmate', action, ids.length);
+    return Promise.all(
       ids.map((id) =>
         run(() => fetch(id)).then(
           (r) => (isRefusal(r) ? readRefusalError(what, id, action, r) : r),
           (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
         ),
       ),
-    ),
-  );
+    );
+  });
 }
 
 /** Per-request loaders; `api` is resolved lazily so fields that need no credentials never ask for them. */

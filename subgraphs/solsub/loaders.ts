@@ -1,3 +1,4 @@
+import { recordBatch } from '../shared/metrics.ts';
 import DataLoader from 'dataloader';
 import type { StoreCache } from '../shared/cache.ts';
 import type { MatchIdStatusRecord, SolsubApi } from './client.ts';
@@ -34,6 +35,7 @@ export function createStatusLoader(api: SolsubApi, c: StatusCacheSettings) {
     );
   };
   return new DataLoader<string, MatchIdStatusRecord>(async (ids) => {
+    recordBatch('solsub', 'check', ids.length);
     const settled = await Promise.allSettled(ids.map(checkOne));
     return settled.map((s) => (s.status === 'fulfilled' ? s.value : toError(s.reason)));
   });

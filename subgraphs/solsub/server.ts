@@ -1,3 +1,4 @@
+import { registerCache } from '../shared/metrics.ts';
 import { StoreCache } from '../shared/cache.ts';
 import { loadSchema, type SubgraphDefinition } from '../shared/server.ts';
 import { idempotencyFromEnv } from '../shared/idempotency.ts';
@@ -24,6 +25,7 @@ export function createSolsubSubgraph(
     makeApi: overrides.makeApi,
     idempotency,
   };
+  registerCache('solsub_checks', shared.statusCache);
   return {
     close: idempotency.close,
     name: 'solsub',

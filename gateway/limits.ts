@@ -1,0 +1,187 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import type { ErrorRequestHandler } from 'express';
+import {
+  GraphQLError,
+  Kind,
+  visit,
+  type GraphQLFormattedError,
+  type ValidationContext,
+  type ValueNode,
+} from 'graphql';
+import { envInt } from '../subgraphs/shared/config.ts';
+import { rejectedRequests } from '../subgraphs/shared/metrics.ts';
+
+/** Every limit of the gateway; 0 turns one off. */
+export interface GatewayLimits {
+  /** GRAPHQL_MAX_DEPTH: nesting of fields (fragments do not count) */
+  maxDepth: number;
+  /** GRAPHQL_MAX_COST: graphql-armor's static cost (objects 2, scalars 1, ×1.5 per level) */
+  maxCost: number;
+  /** GRAPHQL_MAX_ALIASES */
+  maxAliases: number;
+  /** GRAPHQL_MAX_DIRECTIVES */
+  maxDirectives: number;
+  /** GRAPHQL_MAX_TOKENS: lexical tokens of the document, checked while parsing */
+  maxTokens: number;
+  /** GRAPHQL_MAX_LIST_ITEMS: items of one list argument (literal or variable) */
+  maxListItems: number;
+  /** GRAPHQL_MAX_TOTAL_LIST_ITEMS: items of all list arguments of one request, each use counted */
+  maxTotalListItems: number;
+  /** GATEWAY_MAX_BODY_BYTES: largest request body */
+  maxBodyBytes: number;
+}
+
+export function gatewayLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayLimits {
+  return {
+    maxDepth: envInt('GRAPHQL_MAX_DEPTH', 10, env),
+    maxCost: envInt('GRAPHQL_MAX_COST', 5000, env),
+    maxAliases: envInt('GRAPHQL_MAX_ALIASES', 20, env),
+    maxDirectives: envInt('GRAPHQL_MAX_DIRECTIVES', 50, env),
+    maxTokens: envInt('GRAPHQL_MAX_TOKENS', 5000, env),
+    maxListItems: envInt('GRAPHQL_MAX_LIST_ITEMS', 2000, env),
+    maxTotalListItems: envInt('GRAPHQL_MAX_TOTAL_LIST_ITEMS', 5000, env),
+    maxBodyBytes: envInt('GATEWAY_MAX_BODY_BYTES', 1024 * 1024, env),
+  };
+}
+
+const onReject =
+  (limit: string) =>
+  (ctx: ValidationContext | null, error: GraphQLError): void => {
+    rejectedRequests.inc({ reason: `max_${limit}` });
+    // armor words every refusal as a "Syntax Error:"; it is not one
+    const message = error.message.replace(/^Syntax Error: /, '');
+    ctx?.reportError(new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', limit } }));
+  };
+
+/**
+ * Validation rules and plugins for depth, cost, aliases and directives (graphql-armor), plus
+ * field suggestions hidden in production ("Did you mean" would map the schema for a stranger).
+ */
+export function armorProtection(limits: GatewayLimits, production: boolean) {
+  const rule = (n: number, limit: string) => ({
+    enabled: n > 0,
+    propagateOnRejection: false,
+    onReject: [onReject(limit)],
+  });
+  const armor = new ApolloArmor({
+    maxDepth: { ...rule(limits.maxDepth, 'depth'), n: limits.maxDepth, flattenFragments: true },
+    costLimit: { ...rule(limits.maxCost, 'cost'), maxCost: limits.maxCost },
+    maxAliases: { ...rule(limits.maxAliases, 'aliases'), n: limits.maxAliases },
+    maxDirectives: { ...rule(limits.maxDirectives, 'directives'), n: limits.maxDirectives },
+    // graphql-js counts tokens itself (parseOptions.maxTokens): one parser, one error shape
+    maxTokens: { enabled: false },
+    blockFieldSuggestion: { enabled: production },
+  });
+  const { plugins, validationRules } = armor.protect();
+  return { plugins: plugins as ApolloServerPlugin[], validationRules };
+}
+
+/** How many list items a value holds, counting nested lists; `largest` is the longest single list. */
+function countJson(v: unknown, acc: { total: number; largest: number }): void {
+  if (Array.isArray(v)) {
+    acc.total += v.length;
+    acc.largest = Math.max(acc.largest, v.length);
+    for (const item of v) countJson(item, acc);
+  } else if (v !== null && typeof v === 'object') {
+    for (const item of Object.values(v)) countJson(item, acc);
+  }
+}
+
+function countAst(
+  node: ValueNode,
+  variables: Record<string, unknown>,
+  acc: { total: number; largest: number },
+): void {
+  switch (node.kind) {
+    case Kind.LIST:
+      acc.total += node.values.length;
+      acc.largest = Math.max(acc.largest, node.values.length);
+      for (const v of node.values) countAst(v, variables, acc);
+      break;
+    case Kind.OBJECT:
+      for (const f of node.fields) countAst(f.value, variables, acc);
+      break;
+    case Kind.VARIABLE:
+      countJson(variables[node.name.value], acc);
+      break;
+    default:
+  }
+}
+
+/**
+ * Caps the ids (and other list items) one request may hand to the subgraphs: per list and in
+ * total, counting a variable each time it is used, so aliases cannot multiply a big list.
+ */
+export function listItemsPlugin(limits: GatewayLimits): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document }) {
+          if (limits.maxListItems <= 0 && limits.maxTotalListItems <= 0) return;
+          const acc = { total: 0, largest: 0 };
+          const variables = request.variables ?? {};
+          visit(document, {
+            Argument(node) {
+              countAst(node.value, variables, acc);
+            },
+          });
+          const refuse = (reason: string, message: string) => {
+            rejectedRequests.inc({ reason });
+            throw new GraphQLError(message, {
+              extensions: { code: 'BAD_USER_INPUT', limit: reason, http: { status: 400 } },
+            });
+          };
+          if (limits.maxListItems > 0 && acc.largest > limits.maxListItems) {
+            refuse(
+              'list_items',
+              `A list argument holds ${acc.largest} items; at most ${limits.maxListItems} are accepted per list`,
+            );
+          }
+          if (limits.maxTotalListItems > 0 && acc.total > limits.maxTotalListItems) {
+            refuse(
+              'total_list_items',
+              `The request's list arguments hold ${acc.total} items in all; at most ${limits.maxTotalListItems} are accepted per request`,
+            );
+          }
+        },
+      };
+    },
+  };
+}
+
+/** JSON answers for what the body parser refuses (express would send an HTML page). */
+export function bodyErrors(limits: GatewayLimits): ErrorRequestHandler {
+  return (err: { type?: string; status?: number }, _req, res, next) => {
+    if (res.headersSent) return next(err);
+    let status = 500;
+    let code = 'INTERNAL_SERVER_ERROR';
+    let message = 'The request could not be read';
+    if (err.type === 'entity.too.large') {
+      rejectedRequests.inc({ reason: 'body_too_large' });
+      status = 413;
+      code = 'PAYLOAD_TOO_LARGE';
+      message = `The request body is larger than the limit of ${limits.maxBodyBytes} bytes`;
+    } else if (err.type === 'entity.parse.failed') {
+      status = 400;
+      code = 'BAD_REQUEST';
+      message = 'The request body is not valid JSON';
+    } else if (typeof err.status === 'number' && err.status >= 400 && err.status < 500) {
+      status = err.status;
+      code = 'BAD_REQUEST';
+    }
+    res.status(status).json({ errors: [{ message, extensions: { code } }] });
+  };
+}
+
+/**
+ * Apollo Server words a persisted query whose hash does not match its text as an internal error
+ * (400, INTERNAL_SERVER_ERROR); it is the caller's mistake, and counting it as ours would hide
+ * real ones in the errors-by-code metric.
+ */
+export function formatGatewayError(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  if (formatted.message === 'provided sha does not match query') {
+    return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT' } };
+  }
+  return formatted;
+}

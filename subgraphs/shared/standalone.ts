@@ -1,0 +1,21 @@
+import { envInt } from './config.ts';
+import { logger } from './logger.ts';
+import { listenSubgraph, type SubgraphDefinition } from './server.ts';
+import { exitOnSignals } from './shutdown.ts';
+
+/**
+ * Runs one subgraph as its own process, behind any Federation 2 router: SUBGRAPH_SECRET (required),
+ * SUBGRAPH_HOST (loopback by default), `<NAME>_PORT`. Drains requests in flight on SIGTERM.
+ */
+export async function runAlone<Ctx extends object>(
+  def: SubgraphDefinition<Ctx>,
+  defaultPort: number,
+): Promise<void> {
+  const running = await listenSubgraph(def, {
+    port: envInt(`${def.name.toUpperCase()}_PORT`, defaultPort),
+    host: process.env.SUBGRAPH_HOST ?? '127.0.0.1',
+    secret: process.env.SUBGRAPH_SECRET ?? '',
+  });
+  exitOnSignals((graceMs) => running.close(graceMs));
+  logger.info({ url: running.url }, `${def.name} subgraph listening`);
+}

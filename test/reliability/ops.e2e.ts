@@ -1,0 +1,147 @@
+// Operability: /health, /ready, Prometheus /metrics, and one request id on every log line of a
+// request, from the gateway through the subgraph to the upstream call.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Stack } from '../../stack/index.ts';
+import { smmPart } from '../../stack/parts/smm.ts';
+import { logger, tapLogs } from '../../subgraphs/shared/logger.ts';
+import { gql, startTestStack } from '../helpers/stack.ts';
+import { getJson, getText, metricValue, opsUrl } from './helpers.ts';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startTestStack({ parts: [smmPart] });
+});
+afterAll(() => stack?.close());
+beforeEach(() => stack.emulators.smm!.reset());
+
+const BALANCE = '{ smmBalance(provider: "sosyal") { amount } }';
+const metrics = async () => (await getText(opsUrl(stack, '/metrics'))).text;
+
+describe('/health and /ready', () => {
+  it('/health answers while the process lives', async () => {
+    expect(await getJson(opsUrl(stack, '/health'))).toMatchObject({ status: 200, body: { status: 'ok' } });
+  });
+
+  it('/ready lists each subgraph and its upstream circuits once they were called', async () => {
+    await gql(stack.gatewayUrl, BALANCE);
+    const r = await getJson(opsUrl(stack, '/ready'));
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({
+      status: 'ready',
+      subgraphs: {
+        smm: { status: 'up', upstreams: [{ upstream: 'smm/sosyal', api: 'smm', state: 'closed' }] },
+      },
+    });
+  });
+
+  it('/ready answers 503 naming the subgraph that does not answer', async () => {
+    const { startStack } = await import('../../stack/index.ts');
+    const other = await startStack({ parts: [smmPart], forceEmulators: true });
+    try {
+      await other.subgraphs.smm!.close();
+      const r = await getJson<{ status: string; subgraphs: Record<string, { status: string }> }>(
+        opsUrl(other, '/ready'),
+      );
+      expect(r.status).toBe(503);
+      expect(r.body.status).toBe('unready');
+      expect(r.body.subgraphs.smm!.status).toBe('down');
+      expect((await getJson(opsUrl(other, '/health'))).status).toBe(200);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('/metrics', () => {
+  it('counts requests, errors by code, and upstream calls by api, action and outcome', async () => {
+    const before = await metrics();
+    await gql(stack.gatewayUrl, BALANCE);
+    await gql(stack.gatewayUrl, '{ smmOrder(provider: "sosyal", id: "424242") { id } }');
+    stack.emulators.smm!.setFault({ kind: 'malformed', match: 'sosyal/balance' });
+    await gql(stack.gatewayUrl, BALANCE);
+    const after = await metrics();
+    const delta = (name: string, labels: Record<string, string>) =>
+      metricValue(after, name, labels) - metricValue(before, name, labels);
+
+    expect(delta('graphql_requests_total', { service: 'gateway', operation: 'query' })).toBe(3);
+    expect(delta('graphql_requests_total', { service: 'smm', operation: 'query' })).toBe(3);
+    expect(delta('graphql_errors_total', { service: 'gateway', code: 'NOT_FOUND' })).toBe(1);
+    expect(delta('graphql_errors_total', { service: 'gateway', code: 'UPSTREAM_BAD_RESPONSE' })).toBe(1);
+    expect(delta('upstream_requests_total', { api: 'smm', action: 'balance', outcome: '2xx' })).toBe(2);
+    expect(delta('upstream_requests_total', { api: 'smm', action: 'status', outcome: '4xx' })).toBe(0);
+    expect(delta('upstream_requests_total', { api: 'smm', action: 'status', outcome: '2xx' })).toBe(1);
+    expect(delta('upstream_request_duration_seconds_count', { api: 'smm', action: 'balance' })).toBe(2);
+    expect(after).toMatch(/^graphql_request_duration_seconds_bucket\{le="0\.1",service="gateway"\} \d+$/m);
+    expect(after).toMatch(/^process_resident_memory_bytes \d+/m);
+  });
+
+  it('counts requests the gateway refuses before planning, by reason', async () => {
+    const before = await metrics();
+    const ids = Array.from({ length: 2001 }, (_, k) => String(k + 1));
+    const r = await gql(
+      stack.gatewayUrl,
+      'query($ids: [ID!]!) { smmOrders(provider: "sosyal", ids: $ids) { id } }',
+      { ids },
+    );
+    expect(r.status).toBe(400);
+    const big = await gql(stack.gatewayUrl, BALANCE, { pad: 'x'.repeat(1024 * 1024) });
+    expect(big.status).toBe(413);
+    const after = await metrics();
+    for (const reason of ['list_items', 'body_too_large']) {
+      const d =
+        metricValue(after, 'gateway_rejected_requests_total', { reason }) -
+        metricValue(before, 'gateway_rejected_requests_total', { reason });
+      expect(d, reason).toBe(1);
+    }
+  });
+
+  it('is also served by each subgraph', async () => {
+    const sub = await getText(new URL('/metrics', stack.subgraphs.smm!.url).toString());
+    expect(sub.status).toBe(200);
+    expect(sub.text).toMatch(/^# TYPE upstream_requests_total counter$/m);
+  });
+});
+
+describe('request ids', () => {
+  const lines: Array<Record<string, unknown>> = [];
+  let untap = () => {};
+  const level = logger.level;
+  beforeEach(() => {
+    lines.length = 0;
+    logger.level = 'debug';
+    untap = tapLogs((l) => lines.push(JSON.parse(l) as Record<string, unknown>), { mute: true });
+  });
+  afterEach(() => {
+    untap();
+    logger.level = level;
+  });
+
+  it("carries the caller's x-request-id from the gateway to the subgraph to the upstream call", async () => {
+    const r = await gql(stack.gatewayUrl, BALANCE, undefined, { 'x-request-id': 'trace-me-123' });
+    expect(r.headers['x-request-id']).toBe('trace-me-123');
+    const mine = lines.filter((l) => l.requestId === 'trace-me-123');
+    expect(mine.map((l) => [l.msg, l.component ?? l.api])).toEqual(
+      expect.arrayContaining([
+        ['graphql request', 'gateway'],
+        ['graphql request', 'smm'],
+        ['upstream call', 'smm'],
+      ]),
+    );
+    expect(mine.find((l) => l.msg === 'upstream call')).toMatchObject({
+      action: 'balance',
+      provider: 'sosyal',
+      status: 200,
+    });
+  });
+
+  it('names a request that came without one, and refuses ids that are not plain tokens', async () => {
+    for (const given of [undefined, 'bad id with spaces', 'x'.repeat(65)]) {
+      lines.length = 0;
+      const r = await gql(stack.gatewayUrl, BALANCE, undefined, given ? { 'x-request-id': given } : {});
+      const id = String(r.headers['x-request-id']);
+      expect(id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(lines.filter((l) => l.requestId === id).length).toBeGreaterThanOrEqual(3);
+      expect(lines.some((l) => l.requestId !== undefined && l.requestId !== id)).toBe(false);
+    }
+  });
+});
