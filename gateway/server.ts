@@ -3,8 +3,10 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { GraphQLError } from 'graphql';
-import type { FetcherResponse } from '@apollo/utils.fetcher';
+import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import {
   ApolloGateway,
@@ -54,8 +56,9 @@ class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     url: string,
     private readonly subgraph: string,
     private readonly secret: string,
+    fetcher: Fetcher,
   ) {
-    super({ url });
+    super({ url, fetcher });
   }
 
   /**
@@ -126,13 +129,18 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
   checkExposure(host, access, opts.upstreamCredentials ?? serverSideCredentials(env));
   const armor = armorProtection(limits, production());
   const subgraphUrls = new Map<string, string>();
+  // undici with keep-alive instead of Apollo's default fetcher (make-fetch-happen): that one
+  // builds an Error stack per request to tell http from https, about a fifth of the
+  // gateway's CPU in the bench profile
+  const agent = new Agent({ keepAliveTimeout: 30_000, connections: 256 });
+  const fetcher = ((url, init) => undiciFetch(url, { ...init, dispatcher: agent })) as Fetcher;
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8'),
     logger,
     buildService: ({ name, url }) => {
       const target = opts.subgraphUrls?.[name] ?? String(url);
       subgraphUrls.set(name, target);
-      return new SubgraphSource(target, name, opts.secret);
+      return new SubgraphSource(target, name, opts.secret, fetcher);
     },
   });
   const server = new ApolloServer<GatewayContext>({
@@ -144,7 +152,12 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
     stopOnTerminationSignals: false,
     parseOptions: limits.maxTokens > 0 ? { maxTokens: limits.maxTokens } : {},
     validationRules: armor.validationRules,
-    plugins: [...armor.plugins, listItemsPlugin(limits), metricsPlugin('gateway', 'info')],
+    plugins: [
+      ...armor.plugins,
+      listItemsPlugin(limits),
+      metricsPlugin('gateway', 'info'),
+      ApolloServerPluginCacheControlDisabled(),
+    ],
     formatError: formatGatewayError,
   });
   await server.start();
@@ -177,6 +190,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
       const cut = await closeGracefully(http, graceMs);
       if (cut > 0) logger.warn({ connections: cut }, 'gateway cut requests still running at the deadline');
       await server.stop();
+      await agent.close();
     },
   };
 }

@@ -69,6 +69,8 @@ const MAX_RECORDED = 20_000;
  */
 export class Emulator {
   readonly requests: RecordedRequest[] = [];
+  /** requests received since the log was last cleared (the log itself keeps only the latest) */
+  received = 0;
   private faults: Fault[] = [];
   private server?: Server;
   private readonly sockets = new Set<Socket>();
@@ -98,6 +100,7 @@ export class Emulator {
 
   clearRequests(): void {
     this.requests.length = 0;
+    this.received = 0;
   }
 
   /** Forgets requests and faults and restores the initial data. */
@@ -174,7 +177,9 @@ export class Emulator {
       at: Date.now(),
     };
     recorded.action = this.opts.actionOf?.(recorded) ?? `${recorded.method} ${recorded.path}`;
-    if (this.requests.length >= MAX_RECORDED) this.requests.shift();
+    this.received++;
+    // drop the older half at once: shifting one entry per request copies the whole log each time
+    if (this.requests.length >= MAX_RECORDED) this.requests.splice(0, MAX_RECORDED / 2);
     this.requests.push(recorded);
 
     if (this.latencyMs > 0) await sleep(this.latencyMs);

@@ -4,7 +4,10 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+} from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
@@ -38,9 +41,17 @@ export const loadSchema = (url: URL): DocumentNode => parse(readFileSync(url, 'u
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
-/** Constant-time comparison that does not leak the secret's length either. */
+/**
+ * A constant-time check of a secret that does not leak its length either; the expected
+ * digest is computed once, not on every request.
+ */
+export function secretChecker(expected: string): (given: string | undefined) => boolean {
+  const want = digest(expected);
+  return (given) => given !== undefined && timingSafeEqual(digest(given), want);
+}
+
 export function secretMatches(given: string | undefined, expected: string): boolean {
-  return given !== undefined && timingSafeEqual(digest(given), digest(expected));
+  return secretChecker(expected)(given);
 }
 
 export const header = (req: RequestInfo, name: string): string | undefined => {
@@ -65,7 +76,13 @@ export function buildSubgraphServer<Ctx extends object>(
     // the process decides when to stop (see shutdown.ts), not Apollo's own signal handlers
     stopOnTerminationSignals: false,
     // no Apollo Studio here: federated traces would only cost time on every request
-    plugins: [ApolloServerPluginInlineTraceDisabled(), metricsPlugin<Ctx>(def.name), ...plugins],
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      // no HTTP caching of GraphQL answers here: its per-field hook would only cost time
+      ApolloServerPluginCacheControlDisabled(),
+      metricsPlugin<Ctx>(def.name),
+      ...plugins,
+    ],
     formatError(formatted, error) {
       const code = formatted.extensions?.code;
       if (code === 'INTERNAL_SERVER_ERROR')
@@ -114,6 +131,7 @@ export async function listenSubgraph<Ctx extends object>(
   app.get('/metrics', async (_req, res) => {
     res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
   });
+  const fromGateway = secretChecker(opts.secret);
   app.use(
     '/graphql',
     assignRequestId,
@@ -121,7 +139,7 @@ export async function listenSubgraph<Ctx extends object>(
     enterRequestScope,
     expressMiddleware(server, {
       context: async ({ req }) => {
-        if (!secretMatches(header(req, GATEWAY_SECRET_HEADER), opts.secret)) {
+        if (!fromGateway(header(req, GATEWAY_SECRET_HEADER))) {
           throw new GraphQLError('This subgraph only answers its gateway', {
             extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } },
           });
