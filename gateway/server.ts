@@ -190,7 +190,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
       const cut = await closeGracefully(http, graceMs);
       if (cut > 0) logger.warn({ connections: cut }, 'gateway cut requests still running at the deadline');
       await server.stop();
-      await agent.close();
+      // past the deadline: whatever is still in flight to a subgraph is cut, not awaited
+      await agent.destroy();
     },
   };
 }

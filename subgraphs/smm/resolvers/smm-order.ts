@@ -6,7 +6,11 @@ export const SmmOrder: SmmOrderResolvers = {
   __resolveReference: async (ref, ctx) => {
     ctx.provider(ref.provider);
     digitId(ref.id, 'id');
-    return { provider: ref.provider, id: ref.id, record: await ctx.loaders.orders(ref.provider).load(ref.id) };
+    return {
+      provider: ref.provider,
+      id: ref.id,
+      record: await ctx.loaders.orders(ref.provider).load(ref.id),
+    };
   },
   provider: (p) => p.provider,
   id: (p) => p.id,
