@@ -33,9 +33,17 @@ export interface SmmContext {
   idempotency: IdempotencyOptions;
 }
 
+// The provider list never changes after start: index it once, not on every request.
+const indexes = new WeakMap<SmmConfig, Map<string, ProviderConfig>>();
+function providersById(config: SmmConfig): Map<string, ProviderConfig> {
+  let byId = indexes.get(config);
+  if (!byId) indexes.set(config, (byId = new Map(config.providers.map((p) => [p.id, p]))));
+  return byId;
+}
+
 export function createSmmContext(shared: SmmShared, req: RequestInfo): SmmContext {
   const { config } = shared;
-  const byId = new Map(config.providers.map((p) => [p.id, p]));
+  const byId = providersById(config);
   const apis = new Map<string, SmmApi>();
   const balances = new Map<string, Promise<SmmBalanceRecord>>();
   let idsTaken = 0;
