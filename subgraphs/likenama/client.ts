@@ -1,5 +1,6 @@
 import { ErrorCode, LayerError } from '../shared/errors.ts';
 import {
+  proxyGaveUp,
   UpstreamHttp,
   excerpt,
   looksLikeHtml,
@@ -347,7 +348,7 @@ export class HttpLikenamaApi implements LikenamaApi {
     }
     if (res.status >= 500) {
       // a gateway in front of a write may have timed out while the write went through
-      if (c.kind === 'write' && (res.status === 502 || res.status === 504)) {
+      if (c.kind === 'write' && proxyGaveUp(res.status)) {
         throw new LayerError(
           ErrorCode.OUTCOME_UNKNOWN,
           `Likenama answered ${c.action} with HTTP ${res.status}: it may have taken effect. ` +

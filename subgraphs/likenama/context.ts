@@ -1,4 +1,4 @@
-import { credentialTag } from '../shared/cache.ts';
+import { tenantTag } from '../shared/cache.ts';
 import type { IdempotencyOptions } from '../shared/idempotency.ts';
 import { ErrorCode, LayerError } from '../shared/errors.ts';
 import { header, type RequestInfo } from '../shared/server.ts';
@@ -52,7 +52,7 @@ export function createLikenamaContext(shared: LikenamaShared, req: RequestInfo):
     api: getApi,
     loaders: createLikenamaLoaders(getApi),
     // getApi() first: it refuses a missing or malformed token
-    tenant: () => (getApi(), `likenama:${credentialTag(`${shared.config.url}\n${token}`)}`),
+    tenant: () => (getApi(), `likenama:${tenantTag(shared.config.url, token ?? '')}`),
     idempotency: shared.idempotency,
   };
 }

@@ -69,6 +69,13 @@ export const credentialTag = (secret: string) =>
   createHash('sha256').update(secret).digest('hex').slice(0, 16);
 
 /**
+ * Names a tenant for cache and idempotency scopes: the upstream URL with the credential used
+ * there (one key against two deployments sharing a Redis is two tenants), never the credential.
+ */
+export const tenantTag = (upstreamUrl: string, credential: string) =>
+  credentialTag(`${upstreamUrl}\n${credential}`);
+
+/**
  * A TTL cache over a KvStore, so replicas share entries when the store is Redis. Concurrent
  * misses in this process still share one load; values must be JSON.
  */

@@ -103,6 +103,12 @@ const NOT_SENT_CODES = new Set([
 
 const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
 
+/**
+ * A proxy in front of upstream gave up waiting (502, 504): unlike a 500 or 503 from upstream
+ * itself, a write behind it may still have gone through, so its outcome is unknown.
+ */
+export const proxyGaveUp = (status: number) => status === 502 || status === 504;
+
 // Errors that mean the upstream could not be reached or did not answer in time: the only
 // failures (with 5xx answers) a circuit breaker counts.
 const transportFailures = new WeakSet<Error>();

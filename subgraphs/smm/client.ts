@@ -1,5 +1,6 @@
 import { ErrorCode, LayerError } from '../shared/errors.ts';
 import {
+  proxyGaveUp,
   UpstreamHttp,
   looksLikeHtml,
   parseJsonExact,
@@ -241,7 +242,7 @@ export class HttpSmmApi implements SmmApi {
   private bad(action: string, res: UpstreamResponse, kind: CallKind, why: string): LayerError {
     // a write answered with success we cannot read, or by a gateway that timed out waiting
     // for the panel, may still have been carried out
-    if (kind === 'write' && (res.status < 300 || res.status === 502 || res.status === 504)) {
+    if (kind === 'write' && (res.status < 300 || proxyGaveUp(res.status))) {
       return new LayerError(
         ErrorCode.OUTCOME_UNKNOWN,
         `SMM provider ${this.provider.id} answered ${action} with ${why}: the order may have been placed. ` +
@@ -325,7 +326,7 @@ export class HttpSmmApi implements SmmApi {
     }
     if (res.status >= 500) {
       // a gateway error in front of a write may hide a write that happened
-      if (kind === 'write' && (res.status === 502 || res.status === 504))
+      if (kind === 'write' && proxyGaveUp(res.status))
         throw this.bad(action, res, kind, `HTTP ${res.status}`);
       throw new LayerError(
         ErrorCode.UPSTREAM_UNAVAILABLE,

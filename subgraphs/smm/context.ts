@@ -1,5 +1,5 @@
 import { badInput, ErrorCode, LayerError } from '../shared/errors.ts';
-import { credentialTag, type StoreCache } from '../shared/cache.ts';
+import { tenantTag, type StoreCache } from '../shared/cache.ts';
 import type { IdempotencyOptions } from '../shared/idempotency.ts';
 import { header, type RequestInfo } from '../shared/server.ts';
 import { HttpSmmApi, type SmmApi, type SmmBalanceRecord, type SmmServiceRecord } from './client.ts';
@@ -73,7 +73,7 @@ export function createSmmContext(shared: SmmShared, req: RequestInfo): SmmContex
 
   const tenant = (providerId: string) => {
     const p = provider(providerId);
-    return `${p.id}:${credentialTag(`${p.url}\n${keyFor(p)}`)}`;
+    return `${p.id}:${tenantTag(p.url, keyFor(p))}`;
   };
 
   const api = (providerId: string): SmmApi => {

@@ -1,5 +1,6 @@
 import { ErrorCode, LayerError } from '../shared/errors.ts';
 import {
+  proxyGaveUp,
   UpstreamHttp,
   looksLikeHtml,
   parseJsonExact,
@@ -206,7 +207,7 @@ export class HttpSolmateApi implements SolmateApi {
     }
     if (res.status >= 500) {
       // a gateway error in front of a write may hide a write that went through
-      if (kind === 'write' && (res.status === 502 || res.status === 504)) {
+      if (kind === 'write' && proxyGaveUp(res.status)) {
         throw this.outcomeUnknown(action, `HTTP ${res.status}`, res);
       }
       throw new LayerError(ErrorCode.UPSTREAM_UNAVAILABLE, `Solmate failed with HTTP ${res.status}`, info());

@@ -1,5 +1,5 @@
 import { badInput, ErrorCode, LayerError } from '../shared/errors.ts';
-import { credentialTag } from '../shared/cache.ts';
+import { tenantTag } from '../shared/cache.ts';
 import type { IdempotencyOptions } from '../shared/idempotency.ts';
 import { header, type RequestInfo } from '../shared/server.ts';
 import { HttpSolmateApi, type SolmateApi } from './client.ts';
@@ -77,7 +77,7 @@ export function createSolmateContext(shared: SolmateShared, req: RequestInfo): S
   return {
     config,
     api: getApi,
-    tenant: () => `solmate:${credentialTag(`${config.url}\n${credentialsFor(config, req).authorization}`)}`,
+    tenant: () => `solmate:${tenantTag(config.url, credentialsFor(config, req).authorization)}`,
     idempotency: shared.idempotency,
     loaders: createSolmateLoaders(getApi, config.concurrency),
     takeIds(n) {

@@ -1,5 +1,11 @@
 import { ErrorCode, LayerError } from '../shared/errors.ts';
-import { UpstreamHttp, looksLikeHtml, parseJsonExact, type UpstreamResponse } from '../shared/http.ts';
+import {
+  UpstreamHttp,
+  looksLikeHtml,
+  parseJsonExact,
+  proxyGaveUp,
+  type UpstreamResponse,
+} from '../shared/http.ts';
 import type { HttpSettings } from '../shared/config.ts';
 import { isRecord, toBool, toStr } from '../shared/values.ts';
 import type { MatchIdState } from './__generated__/resolvers-types.ts';
@@ -147,8 +153,7 @@ export class HttpSolsubApi implements SolsubApi {
       action: CREATE,
     });
     // a gateway error in front of SolSub may hide a create that happened
-    if (res.status === 502 || res.status === 504)
-      throw this.outcomeUnknown(matchId, `HTTP ${res.status}`, res);
+    if (proxyGaveUp(res.status)) throw this.outcomeUnknown(matchId, `HTTP ${res.status}`, res);
     if (res.status >= 500) throw this.unavailable(CREATE, res);
     const a = this.read(res);
     if (a.status >= 200 && a.status < 300) {

@@ -1,6 +1,6 @@
 import type { IdempotencyOptions } from '../shared/idempotency.ts';
 import { badInput, ErrorCode, LayerError } from '../shared/errors.ts';
-import { credentialTag, type StoreCache } from '../shared/cache.ts';
+import { tenantTag, type StoreCache } from '../shared/cache.ts';
 import { logger } from '../shared/logger.ts';
 import { header, type RequestInfo } from '../shared/server.ts';
 import { HttpSolsubApi, type MatchIdStatusRecord, type SolsubApi } from './client.ts';
@@ -54,8 +54,7 @@ export function createSolsubContext(shared: SolsubShared, req: RequestInfo): Sol
     }
     return key;
   };
-  // the URL too: one key against two SolSub deployments sharing a Redis are two tenants
-  const keyTag = () => (tag ??= credentialTag(`${config.url}\n${apiKey()}`));
+  const keyTag = () => (tag ??= tenantTag(config.url, apiKey()));
   const getApi = () =>
     (api ??= shared.makeApi
       ? shared.makeApi(apiKey())
