@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { createGatewayRuntime } from '@graphql-hive/gateway';
 import { FORWARDED_HEADERS } from '../gateway/server.ts';
 import type { Stack } from '../stack/index.ts';
-import { GATEWAY_SECRET_HEADER, type RunningService } from '../subgraphs/shared/server.ts';
+import { GATEWAY_SECRET_HEADER } from '../lib/secret.ts';
+import { type RunningService } from '../lib/listen.ts';
 
 /**
  * Points each `@join__graph` of a supergraph at the running subgraph of that name (the file

@@ -13,7 +13,7 @@ import { Session } from 'node:inspector/promises';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startStack } from '../stack/index.ts';
-import { GATEWAY_SECRET_HEADER } from '../subgraphs/shared/server.ts';
+import { GATEWAY_SECRET_HEADER } from '../lib/secret.ts';
 import { printSummary, summariseProfile, type CpuProfile } from './analyze-profile.ts';
 import { seedSmmOrders } from './fanout.ts';
 import { LoadWorker, type LoadJob } from './load.ts';

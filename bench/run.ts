@@ -11,7 +11,7 @@ import { SUPERGRAPH_PATH } from '../gateway/server.ts';
 import { startStack, type Stack } from '../stack/index.ts';
 import { composeSupergraph } from '../stack/compose.ts';
 import { parts as allParts } from '../stack/parts/index.ts';
-import { GATEWAY_SECRET_HEADER } from '../subgraphs/shared/server.ts';
+import { GATEWAY_SECRET_HEADER } from '../lib/secret.ts';
 import { buildFanout, seedSmmOrders, smmCall, type Fanout } from './fanout.ts';
 import { startHiveGateway } from './hive.ts';
 import { LoadWorker, type LoadJob, type LoadResult } from './load.ts';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { NextFunction, Request, Response } from 'express';
-import { logger } from '../subgraphs/shared/logger.ts';
-import { rejectedRequests } from '../subgraphs/shared/metrics.ts';
-import { secretMatches } from '../subgraphs/shared/server.ts';
+import { logger } from '../lib/logger.ts';
+import { rejectedRequests } from '../lib/metrics.ts';
+import { secretMatches } from '../lib/secret.ts';
 
 export interface AccessSettings {
   /** GATEWAY_API_KEYS: callers must send one as `Authorization: Bearer <key>`; none = open */

@@ -9,8 +9,8 @@ import {
   type ValidationContext,
   type ValueNode,
 } from 'graphql';
-import { envInt } from '../subgraphs/shared/config.ts';
-import { rejectedRequests } from '../subgraphs/shared/metrics.ts';
+import { envInt } from '../lib/env.ts';
+import { rejectedRequests } from '../lib/metrics.ts';
 
 /** Every limit of the gateway; 0 turns one off. */
 export interface GatewayLimits {

@@ -1,8 +1,8 @@
 import express from 'express';
 import { request } from 'undici';
 import type { BreakerReport } from '../subgraphs/shared/breaker.ts';
-import { metricsRegistry } from '../subgraphs/shared/metrics.ts';
-import { GATEWAY_SECRET_HEADER } from '../subgraphs/shared/server.ts';
+import { metricsRegistry } from '../lib/metrics.ts';
+import { GATEWAY_SECRET_HEADER } from '../lib/secret.ts';
 import { requireApiKey } from './access.ts';
 
 export interface SubgraphReadiness {

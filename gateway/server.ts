@@ -13,10 +13,10 @@ import {
   RemoteGraphQLDataSource,
   type GraphQLDataSourceProcessOptions,
 } from '@apollo/gateway';
-import { logger } from '../subgraphs/shared/logger.ts';
-import { metricsPlugin } from '../subgraphs/shared/metrics.ts';
-import { assignRequestId, enterRequestScope } from '../subgraphs/shared/request-context.ts';
-import { closeGracefully } from '../subgraphs/shared/shutdown.ts';
+import { logger } from '../lib/logger.ts';
+import { metricsPlugin } from '../lib/metrics.ts';
+import { assignRequestId, enterRequestScope } from '../lib/request-context.ts';
+import { closeGracefully } from '../lib/shutdown.ts';
 import { accessSettingsFromEnv, checkExposure, requireApiKey, serverSideCredentials } from './access.ts';
 import {
   armorProtection,
@@ -27,7 +27,8 @@ import {
 } from './limits.ts';
 import { opsRouter } from './ops.ts';
 import { graphiql } from './graphiql.ts';
-import { GATEWAY_SECRET_HEADER, listen, type RunningService } from '../subgraphs/shared/server.ts';
+import { GATEWAY_SECRET_HEADER } from '../lib/secret.ts';
+import { listen, type RunningService } from '../lib/listen.ts';
 
 // @apollo/gateway otherwise probes cloud metadata addresses (169.254.169.254) and reports
 // usage data to Apollo from its constructor: a federation layer has no business calling out.

@@ -2,8 +2,8 @@
 // served by its emulator; Apollo Sandbox is the gateway's landing page.
 // STACK_PORTS=random puts everything on free ports (tests start it beside other stacks).
 // SIGTERM/SIGINT: stop accepting, let requests in flight finish (SHUTDOWN_TIMEOUT_MS), exit 0.
-import { logger } from '../subgraphs/shared/logger.ts';
-import { exitOnSignals } from '../subgraphs/shared/shutdown.ts';
+import { logger } from '../lib/logger.ts';
+import { exitOnSignals } from '../lib/shutdown.ts';
 import { startStack } from '../stack/index.ts';
 
 const stack = await startStack({ ports: process.env.STACK_PORTS === 'random' ? 0 : 'default' });

@@ -6,8 +6,8 @@ import {
   handleWhen,
   type CircuitBreakerPolicy,
 } from 'cockatiel';
-import { logger } from './logger.ts';
-import { circuitStates } from './metrics.ts';
+import { logger } from '../../lib/logger.ts';
+import { circuitStates } from '../../lib/metrics.ts';
 
 export interface BreakerSettings {
   /** consecutive failed calls that open the circuit; 0 turns breakers off */

@@ -9,8 +9,8 @@ import {
   type BreakerSettings,
 } from './breaker.ts';
 import { ErrorCode, LayerError, type UpstreamApi, type UpstreamInfo } from './errors.ts';
-import { logger } from './logger.ts';
-import { upstreamCalls, upstreamDuration } from './metrics.ts';
+import { logger } from '../../lib/logger.ts';
+import { upstreamCalls, upstreamDuration } from '../../lib/metrics.ts';
 
 export type CallKind = 'read' | 'write';
 

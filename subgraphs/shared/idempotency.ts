@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GraphQLError } from 'graphql';
 import { badInput, ErrorCode, LayerError } from './errors.ts';
-import { envInt } from './config.ts';
+import { envInt } from '../../lib/env.ts';
 import { createStore, type KvStore } from './store.ts';
 
 /**

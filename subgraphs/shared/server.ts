@@ -1,6 +1,4 @@
-import { timingSafeEqual, createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
@@ -14,14 +12,13 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/ind
 import { GraphQLError, parse, type DocumentNode } from 'graphql';
 import { breakerStates } from './breaker.ts';
 import { ErrorCode } from './errors.ts';
-import { logger } from './logger.ts';
-import { metricsPlugin, metricsRegistry } from './metrics.ts';
-import { assignRequestId, enterRequestScope } from './request-context.ts';
+import { logger } from '../../lib/logger.ts';
+import { metricsPlugin, metricsRegistry } from '../../lib/metrics.ts';
+import { assignRequestId, enterRequestScope } from '../../lib/request-context.ts';
 import { scalarResolvers } from './scalars.ts';
-import { closeGracefully } from './shutdown.ts';
-
-/** Header the gateway adds to every subgraph call; subgraphs refuse calls without it. */
-export const GATEWAY_SECRET_HEADER = 'x-gateway-secret';
+import { listen, type RunningService } from '../../lib/listen.ts';
+import { GATEWAY_SECRET_HEADER, secretChecker } from '../../lib/secret.ts';
+import { closeGracefully } from '../../lib/shutdown.ts';
 
 export interface RequestInfo {
   headers: Record<string, string | string[] | undefined>;
@@ -38,21 +35,6 @@ export interface SubgraphDefinition<Ctx extends object> {
 }
 
 export const loadSchema = (url: URL): DocumentNode => parse(readFileSync(url, 'utf8'));
-
-const digest = (s: string) => createHash('sha256').update(s).digest();
-
-/**
- * A constant-time check of a secret that does not leak its length either; the expected
- * digest is computed once, not on every request.
- */
-export function secretChecker(expected: string): (given: string | undefined) => boolean {
-  const want = digest(expected);
-  return (given) => given !== undefined && timingSafeEqual(digest(given), want);
-}
-
-export function secretMatches(given: string | undefined, expected: string): boolean {
-  return secretChecker(expected)(given);
-}
 
 export const header = (req: RequestInfo, name: string): string | undefined => {
   const v = req.headers[name.toLowerCase()];
@@ -99,16 +81,6 @@ export interface SubgraphOptions {
   secret: string;
   /** largest request body accepted (1 MiB by default) */
   maxBodyBytes?: number;
-}
-
-export interface RunningService {
-  url: string;
-  port: number;
-  /**
-   * Stops accepting; with `graceMs` > 0, requests in flight get that long to finish before
-   * their connections are cut (SIGTERM), otherwise everything is cut at once (tests).
-   */
-  close(graceMs?: number): Promise<void>;
 }
 
 /** Serves a subgraph over HTTP at /graphql, refusing (401) any request without the gateway's secret. */
@@ -161,12 +133,4 @@ export async function listenSubgraph<Ctx extends object>(
       await def.close?.();
     },
   };
-}
-
-export function listen(app: express.Express, port: number, host: string): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const http = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve(http)));
-    // keep-alive sockets from the gateway should outlive its own idle timeout
-    http.keepAliveTimeout = 65_000;
-  });
 }

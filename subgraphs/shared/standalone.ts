@@ -1,7 +1,7 @@
-import { envInt } from './config.ts';
-import { logger } from './logger.ts';
+import { envInt } from '../../lib/env.ts';
+import { logger } from '../../lib/logger.ts';
 import { listenSubgraph, type SubgraphDefinition } from './server.ts';
-import { exitOnSignals } from './shutdown.ts';
+import { exitOnSignals } from '../../lib/shutdown.ts';
 
 /**
  * Runs one subgraph as its own process, behind any Federation 2 router: SUBGRAPH_SECRET (required),

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { logger } from './logger.ts';
+import { logger } from '../../lib/logger.ts';
 
 /**
  * Where state that must be shared between replicas lives: idempotency records and the

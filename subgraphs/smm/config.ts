@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { envInt, httpSettings, type HttpSettings } from '../shared/config.ts';
+import { envInt } from '../../lib/env.ts';
+import { httpSettings, type HttpSettings } from '../shared/config.ts';
 
 // Provider ids name a header (x-smm-key-<id>), so they must be header-safe.
 const ProviderSchema = z.object({

@@ -1,4 +1,4 @@
-import { recordBatch } from '../shared/metrics.ts';
+import { recordBatch } from '../../lib/metrics.ts';
 import DataLoader from 'dataloader';
 import { notFound } from '../shared/errors.ts';
 import {

@@ -1,4 +1,4 @@
-import { registerCache } from '../shared/metrics.ts';
+import { registerCache } from '../../lib/metrics.ts';
 import { StoreCache } from '../shared/cache.ts';
 import { idempotencyFromEnv } from '../shared/idempotency.ts';
 import type { KvStore } from '../shared/store.ts';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { envInt, httpSettings, type HttpSettings } from '../shared/config.ts';
+import { envInt } from '../../lib/env.ts';
+import { httpSettings, type HttpSettings } from '../shared/config.ts';
 
 export const DEFAULT_SOLMATE_URL = 'https://api.solmate.cc/v2';
 

@@ -1,4 +1,4 @@
-import { recordBatch } from '../shared/metrics.ts';
+import { recordBatch } from '../../lib/metrics.ts';
 import DataLoader from 'dataloader';
 import type { StoreCache } from '../shared/cache.ts';
 import type { MatchIdStatusRecord, SolsubApi } from './client.ts';

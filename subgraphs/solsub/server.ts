@@ -1,4 +1,4 @@
-import { registerCache } from '../shared/metrics.ts';
+import { registerCache } from '../../lib/metrics.ts';
 import { StoreCache } from '../shared/cache.ts';
 import { loadSchema, type SubgraphDefinition } from '../shared/server.ts';
 import { idempotencyFromEnv } from '../shared/idempotency.ts';

@@ -6,7 +6,7 @@ import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Stack } from '../../stack/index.ts';
 import { smmPart } from '../../stack/parts/smm.ts';
-import { GATEWAY_SECRET_HEADER } from '../../subgraphs/shared/server.ts';
+import { GATEWAY_SECRET_HEADER } from '../../lib/secret.ts';
 import { gql, startTestStack } from '../helpers/stack.ts';
 import { getText, metricValue, opsUrl } from './helpers.ts';
 

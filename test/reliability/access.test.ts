@@ -9,7 +9,7 @@ import {
   isLoopback,
   serverSideCredentials,
 } from '../../gateway/access.ts';
-import { logger, tapLogs } from '../../subgraphs/shared/logger.ts';
+import { logger, tapLogs } from '../../lib/logger.ts';
 
 const K1 = 'k1-0123456789abcdef';
 const K2 = 'k2-fedcba9876543210';

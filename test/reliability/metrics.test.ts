@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TtlCache } from '../../subgraphs/shared/cache.ts';
-import { metricsRegistry, recordBatch, registerCache } from '../../subgraphs/shared/metrics.ts';
+import { metricsRegistry, recordBatch, registerCache } from '../../lib/metrics.ts';
 import { metricValue } from './helpers.ts';
 
 const scrape = () => metricsRegistry.metrics();

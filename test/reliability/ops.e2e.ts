@@ -3,7 +3,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Stack } from '../../stack/index.ts';
 import { smmPart } from '../../stack/parts/smm.ts';
-import { logger, tapLogs } from '../../subgraphs/shared/logger.ts';
+import { logger, tapLogs } from '../../lib/logger.ts';
 import { gql, startTestStack } from '../helpers/stack.ts';
 import { getJson, getText, metricValue, opsUrl } from './helpers.ts';
 

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Emulator, FaultKind } from '../../emulators/shared/emulator.ts';
 import { startStack, type Stack } from '../../stack/index.ts';
 import { parts } from '../../stack/parts/index.ts';
-import { logger, tapLogs } from '../../subgraphs/shared/logger.ts';
+import { logger, tapLogs } from '../../lib/logger.ts';
 import { TEST_ENV } from '../helpers/stack.ts';
 import { rowOf, type ApiName } from './apis.ts';
 import { apiSchemaOf, opsUrl } from './helpers.ts';

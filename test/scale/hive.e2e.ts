@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHiveGateway } from '../../bench/hive.ts';
 import { SUPERGRAPH_PATH } from '../../gateway/server.ts';
 import type { Stack } from '../../stack/index.ts';
-import type { RunningService } from '../../subgraphs/shared/server.ts';
+import type { RunningService } from '../../lib/listen.ts';
 import { guardOutbound } from '../helpers/outbound.ts';
 import { gql, startTestStack } from '../helpers/stack.ts';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SmmEmulator } from '../../emulators/smm/index.ts';
 import type { Stack } from '../../stack/index.ts';
-import { GATEWAY_SECRET_HEADER } from '../../subgraphs/shared/server.ts';
+import { GATEWAY_SECRET_HEADER } from '../../lib/secret.ts';
 import { codes, gql, startTestStack } from '../helpers/stack.ts';
 
 let stack: Stack;

@@ -4,7 +4,7 @@ import { createDemoSmmEmulator, DEMO_PANELS, type SmmEmulator } from '../../emul
 import type { Fault } from '../../emulators/shared/emulator.ts';
 import { startStack, type Stack } from '../../stack/index.ts';
 import { smmPart } from '../../stack/parts/smm.ts';
-import { GATEWAY_SECRET_HEADER } from '../../subgraphs/shared/server.ts';
+import { GATEWAY_SECRET_HEADER } from '../../lib/secret.ts';
 import { codes, gql, TEST_ENV } from '../helpers/stack.ts';
 
 let stack: Stack;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SOLMATE_DISTRICTS } from '../../emulators/solmate/index.ts';
-import { GATEWAY_SECRET_HEADER } from '../../subgraphs/shared/server.ts';
+import { GATEWAY_SECRET_HEADER } from '../../lib/secret.ts';
 import { codes, gql } from '../helpers/stack.ts';
 import {
   CREATE,

@@ -1,7 +1,7 @@
 import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNT } from '../../emulators/solmate/index.ts';
-import { GATEWAY_SECRET_HEADER } from '../../subgraphs/shared/server.ts';
+import { GATEWAY_SECRET_HEADER } from '../../lib/secret.ts';
 import { codes, gql } from '../helpers/stack.ts';
 import { basic, ORDER_FIELDS, SEED, startSolmateStack, type SolmateStack } from './helpers.ts';
 

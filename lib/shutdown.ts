@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { envInt } from './config.ts';
+import { envInt } from './env.ts';
 import { logger } from './logger.ts';
 
 export const shutdownTimeoutMs = (env: NodeJS.ProcessEnv = process.env) =>
