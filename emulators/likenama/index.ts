@@ -1,4 +1,4 @@
-import { createLikenamaEmulator, type LikenamaCampaign, type LikenamaSeed } from './app.ts';
+import { createLikenamaEmulator, type LikenamaCampaign, type LikenamaSeed } from './api.ts';
 
 export {
   createLikenamaEmulator,
@@ -8,7 +8,7 @@ export {
   routeOf,
   type LikenamaEmulator,
   type LikenamaSeed,
-} from './app.ts';
+} from './api.ts';
 export { MSG } from './messages.ts';
 
 /** Auth tokens of the demo users (send one as the `x-likenama-token` header). */

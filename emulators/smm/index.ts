@@ -1,6 +1,6 @@
-import { createSmmEmulator, type PanelConfig, type PanelService } from './panel.ts';
+import { createSmmEmulator, type PanelConfig, type PanelService } from './api.ts';
 
-export { createSmmEmulator, Panel, type PanelConfig, type Quirk, type SmmEmulator } from './panel.ts';
+export { createSmmEmulator, Panel, type PanelConfig, type Quirk, type SmmEmulator } from './api.ts';
 
 const svc = (
   service: number,

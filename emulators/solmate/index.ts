@@ -5,7 +5,7 @@ import {
   type SolmateAccount,
   type SolmateBackendOptions,
   type StoredOrder,
-} from './backend.ts';
+} from './api.ts';
 
 export {
   SolmateBackend,
@@ -14,7 +14,7 @@ export {
   type OrderState,
   type SolmateAccount,
   type StoredOrder,
-} from './backend.ts';
+} from './api.ts';
 
 /** The seed's own demo account (`curl -u 'api@solmate.cc:Ilovesolmate'`), and a second tenant. */
 export const DEMO_ACCOUNT: SolmateAccount = { user: 'api@solmate.cc', password: 'Ilovesolmate' };

@@ -1,4 +1,4 @@
-import { createSolsubEmulator, type ClusterConfig } from './clusters.ts';
+import { createSolsubEmulator, type ClusterConfig } from './api.ts';
 
 export {
   Cluster,
@@ -7,7 +7,7 @@ export {
   type ClusterConfig,
   type SolsubEmulator,
   type SolsubSwitches,
-} from './clusters.ts';
+} from './api.ts';
 
 const DAY_MS = 24 * 60 * 60_000;
 

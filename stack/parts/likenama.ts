@@ -1,6 +1,6 @@
 import { createDemoLikenamaEmulator } from '../../emulators/likenama/index.ts';
 import { likenamaConfigFromEnv } from '../../subgraphs/likenama/config.ts';
-import { createLikenamaSubgraph } from '../../subgraphs/likenama/server.ts';
+import { createLikenamaSubgraph } from '../../subgraphs/likenama/subgraph.ts';
 import type { StackPart } from '../part.ts';
 
 // Likenama has no server-side credential: each caller sends its own token (x-likenama-token),

@@ -1,6 +1,6 @@
 import { createDemoSmmEmulator, DEMO_PANELS } from '../../emulators/smm/index.ts';
 import { smmConfigFromEnv } from '../../subgraphs/smm/config.ts';
-import { createSmmSubgraph } from '../../subgraphs/smm/server.ts';
+import { createSmmSubgraph } from '../../subgraphs/smm/subgraph.ts';
 import type { StackPart } from '../part.ts';
 
 export const smmPart: StackPart = {

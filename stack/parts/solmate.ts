@@ -1,6 +1,6 @@
 import { createSolmateEmulator, demoSolmateEnv } from '../../emulators/solmate/index.ts';
 import { solmateConfigFromEnv } from '../../subgraphs/solmate/config.ts';
-import { createSolmateSubgraph } from '../../subgraphs/solmate/server.ts';
+import { createSolmateSubgraph } from '../../subgraphs/solmate/subgraph.ts';
 import type { StackPart } from '../part.ts';
 
 export const solmatePart: StackPart = {

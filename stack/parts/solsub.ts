@@ -1,6 +1,6 @@
 import { createDemoSolsubEmulator, DEMO_CLUSTERS } from '../../emulators/solsub/index.ts';
 import { solsubConfigFromEnv } from '../../subgraphs/solsub/config.ts';
-import { createSolsubSubgraph } from '../../subgraphs/solsub/server.ts';
+import { createSolsubSubgraph } from '../../subgraphs/solsub/subgraph.ts';
 import type { StackPart } from '../part.ts';
 
 export const solsubPart: StackPart = {

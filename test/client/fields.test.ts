@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fieldsFor, SERVICE_FIELDS, toInput } from '../../client/app/src/smm/fields.ts';
-import { TYPE_RULES } from '../../subgraphs/smm/add-order.ts';
+import { TYPE_RULES } from '../../subgraphs/smm/input.ts';
 
 describe('the example app’s add-order form', () => {
   it('offers, for each service type, exactly the fields the SMM subgraph accepts', () => {

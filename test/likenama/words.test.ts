@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MSG } from '../../emulators/likenama/index.ts';
 import { errorsOf, parseBundle, parseCampaign } from '../../subgraphs/likenama/client.ts';
 import { refusalErrors } from '../../subgraphs/likenama/refusals.ts';
-import { checkCreateCampaign, checkId, checkMessage, checkSku } from '../../subgraphs/likenama/validate.ts';
+import { checkCreateCampaign, checkId, checkMessage, checkSku } from '../../subgraphs/likenama/input.ts';
 import {
   campaignStatus,
   isInstagramAuthMessage,

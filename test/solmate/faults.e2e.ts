@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNT, DEMO_AGENCY_ACCOUNT } from '../../emulators/solmate/index.ts';
 import { buildSubgraphServer } from '../../subgraphs/shared/server.ts';
 import { solmateConfigFromEnv } from '../../subgraphs/solmate/config.ts';
-import { createSolmateSubgraph } from '../../subgraphs/solmate/server.ts';
+import { createSolmateSubgraph } from '../../subgraphs/solmate/subgraph.ts';
 import { codes } from '../helpers/stack.ts';
 import { basic, CREATE, SEED, startSolmateStack, validCreate, type SolmateStack } from './helpers.ts';
 

@@ -7,7 +7,7 @@ import type { StackPart } from '../../stack/part.ts';
 import { solsubConfigFromEnv } from '../../subgraphs/solsub/config.ts';
 import { resetBreakers } from '../../subgraphs/shared/breaker.ts';
 import { MemoryStore } from '../../subgraphs/shared/store.ts';
-import { createSolsubSubgraph, statusCacheOn } from '../../subgraphs/solsub/server.ts';
+import { createSolsubSubgraph, statusCacheOn } from '../../subgraphs/solsub/subgraph.ts';
 import { codes, gql, startTestStack } from '../helpers/stack.ts';
 
 const { admin, noTrial, user } = DEMO_CLUSTERS;

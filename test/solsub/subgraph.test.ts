@@ -17,8 +17,8 @@ import {
 } from '../../subgraphs/solsub/client.ts';
 import { solsubConfigFromEnv } from '../../subgraphs/solsub/config.ts';
 import type { SolsubContext } from '../../subgraphs/solsub/context.ts';
-import { matchIdProblem } from '../../subgraphs/solsub/match-id.ts';
-import { createSolsubSubgraph } from '../../subgraphs/solsub/server.ts';
+import { matchIdProblem } from '../../subgraphs/solsub/input.ts';
+import { createSolsubSubgraph } from '../../subgraphs/solsub/subgraph.ts';
 
 const settings = httpSettings({ UPSTREAM_TIMEOUT_MS: '800', UPSTREAM_READ_RETRIES: '0' });
 

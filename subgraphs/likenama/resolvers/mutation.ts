@@ -2,7 +2,7 @@ import { idempotent } from '../../shared/idempotency.ts';
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
 import { isRefusal } from '../client.ts';
 import { refusalErrors } from '../refusals.ts';
-import { checkCreateCampaign, checkId, checkMessage, checkRequired, checkSku } from '../validate.ts';
+import { checkCreateCampaign, checkId, checkMessage, checkRequired, checkSku } from '../input.ts';
 
 // Every write below is sent once (the client never retries a write) and, when it went through,
 // forgets what this request had read, since credits, campaigns and stock may have changed.

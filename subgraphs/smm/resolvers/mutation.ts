@@ -3,7 +3,7 @@ import { userError, type UserError } from '../../shared/errors.ts';
 import { digitId, digitIds, unique } from '../../shared/validate.ts';
 import { idempotent } from '../../shared/idempotency.ts';
 import { isRefusal, MAX_IDS_PER_CALL, type PanelRefusal, type SmmApi } from '../client.ts';
-import { checkAddOrder, refusalCode } from '../add-order.ts';
+import { checkAddOrder, refusalCode } from '../input.ts';
 import type { SmmContext } from '../context.ts';
 
 /** Ids of a refill or cancel, refused before any call when one is not digits or there are too many. */

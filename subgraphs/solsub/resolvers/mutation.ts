@@ -2,7 +2,7 @@ import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
 import { userError } from '../../shared/errors.ts';
 import { idempotent } from '../../shared/idempotency.ts';
 import { isCreateRefusal } from '../client.ts';
-import { matchIdProblem } from '../match-id.ts';
+import { matchIdProblem } from '../input.ts';
 
 export const Mutation: MutationResolvers = {
   createMatchId: async (_p, { matchId, idempotencyKey }, ctx) => {

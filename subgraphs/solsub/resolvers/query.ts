@@ -1,5 +1,5 @@
 import type { QueryResolvers } from '../__generated__/resolvers-types.ts';
-import { checkMatchIds } from '../match-id.ts';
+import { checkMatchIds } from '../input.ts';
 
 export const Query: QueryResolvers = {
   matchIdStatus: (_p, { matchId }, ctx) => {

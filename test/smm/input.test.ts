@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkAddOrder, refusalCode, TYPE_RULES } from '../../subgraphs/smm/add-order.ts';
+import { checkAddOrder, refusalCode, TYPE_RULES } from '../../subgraphs/smm/input.ts';
 import type { SmmServiceRecord } from '../../subgraphs/smm/client.ts';
 import type { SmmAddOrderInput, SmmServiceType } from '../../subgraphs/smm/__generated__/resolvers-types.ts';
 
