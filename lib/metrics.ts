@@ -69,7 +69,7 @@ export function recordBatch(api: string, action: string, size: number): void {
   batchSizes.observe({ api, action }, size);
 }
 
-/** Anything that counts its hits and misses, such as TtlCache. */
+/** Anything that counts its hits and misses, such as a StoreCache. */
 export interface CountingCache {
   hits: number;
   misses: number;

@@ -11,8 +11,6 @@ const store = new AsyncLocalStorage<RequestScope>();
 
 export const currentRequestId = (): string | undefined => store.getStore()?.requestId;
 
-export const runWithRequestId = <T>(requestId: string, fn: () => T): T => store.run({ requestId }, fn);
-
 const VALID_ID = /^[\w.-]{1,64}$/;
 
 /** The caller's x-request-id when it is a plain token, a fresh UUID otherwise. */

@@ -1,69 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { KvStore } from './store.ts';
 
-interface Entry<V> {
-  value: V;
-  expires: number;
-}
-
-/**
- * A small in-process TTL cache that also shares in-flight loads, so N concurrent misses for
- * one key make one upstream call. Failures are never cached.
- */
-export class TtlCache<V> {
-  private readonly entries = new Map<string, Entry<V>>();
-  private readonly inflight = new Map<string, Promise<V>>();
-  hits = 0;
-  misses = 0;
-
-  constructor(private readonly maxEntries = 10_000) {}
-
-  async getOrLoad(key: string, ttlMs: number, load: () => Promise<V>, ttlFor?: (v: V) => number): Promise<V> {
-    if (ttlMs > 0) {
-      const hit = this.entries.get(key);
-      if (hit && hit.expires > Date.now()) {
-        this.hits++;
-        return hit.value;
-      }
-      const pending = this.inflight.get(key);
-      if (pending) return pending;
-    }
-    this.misses++;
-    const promise = load().then((value) => {
-      const ttl = ttlFor ? Math.min(ttlFor(value), ttlMs) : ttlMs;
-      if (ttl > 0) this.set(key, value, ttl);
-      return value;
-    });
-    if (ttlMs > 0) {
-      this.inflight.set(key, promise);
-      promise.then(
-        () => this.inflight.delete(key),
-        () => this.inflight.delete(key),
-      );
-    }
-    return promise;
-  }
-
-  set(key: string, value: V, ttlMs: number): void {
-    if (this.entries.size >= this.maxEntries) {
-      // drop the oldest insertion: Map keeps insertion order
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
-    }
-    this.entries.delete(key);
-    this.entries.set(key, { value, expires: Date.now() + ttlMs });
-  }
-
-  delete(key: string): void {
-    this.entries.delete(key);
-  }
-
-  clear(): void {
-    this.entries.clear();
-    this.inflight.clear();
-  }
-}
-
 /** A cache-key fragment for a credential: scopes entries per tenant without storing the secret. */
 export const credentialTag = (secret: string) =>
   createHash('sha256').update(secret).digest('hex').slice(0, 16);

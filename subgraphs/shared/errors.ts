@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 
-/** The one error vocabulary of the graph (see design/ARCHITECTURE.md). */
+/** The one error vocabulary of the graph, documented in README.md, "Errors". */
 export const ErrorCode = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   UNAUTHENTICATED: 'UNAUTHENTICATED',
@@ -51,11 +51,6 @@ export const badInput = (message: string, field?: string[]) =>
 
 export const notFound = (message: string, upstream?: UpstreamInfo) =>
   new LayerError(ErrorCode.NOT_FOUND, message, upstream);
-
-export const upstreamError = (code: ErrorCode, message: string, upstream: UpstreamInfo) =>
-  new LayerError(code, message, upstream);
-
-export const isLayerError = (e: unknown): e is LayerError => e instanceof LayerError;
 
 /** A business outcome of a mutation: data, not an error (userErrors in every payload). */
 export interface UserError {

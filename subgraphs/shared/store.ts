@@ -58,6 +58,15 @@ export class MemoryStore implements KvStore {
   }
 }
 
+/** host:port of a Redis URL, without the user name and password it may carry. */
+export function redisHost(url: string): string {
+  try {
+    return new URL(url).host || '(no host)';
+  } catch {
+    return '(unparseable REDIS_URL)';
+  }
+}
+
 export class RedisStore implements KvStore {
   readonly kind = 'redis';
   private readonly redis: Redis;
@@ -67,8 +76,12 @@ export class RedisStore implements KvStore {
     private readonly prefix = 'rf:',
   ) {
     this.redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true });
-    // the URL may carry a password: log the host only
-    this.redis.on('error', (err: Error) => logger.warn({ err: err.message, store: 'redis' }, 'redis error'));
+    // the URL may carry a password: log the host only, and the error's code, never its message
+    // (a client may quote the URL it was given)
+    const host = redisHost(url);
+    this.redis.on('error', (err: NodeJS.ErrnoException) =>
+      logger.warn({ store: 'redis', host, code: err.code ?? err.name }, 'redis error'),
+    );
   }
 
   async get(key: string) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TtlCache } from '../../subgraphs/shared/cache.ts';
+import { StoreCache } from '../../subgraphs/shared/cache.ts';
+import { MemoryStore } from '../../subgraphs/shared/store.ts';
 import { metricsRegistry, recordBatch, registerCache } from '../../lib/metrics.ts';
 import { metricValue } from './helpers.ts';
 
@@ -20,7 +21,7 @@ describe('recordBatch', () => {
 
 describe('registerCache', () => {
   it("exposes a cache's hits and misses as counters that only move forward", async () => {
-    const cache = new TtlCache<string>();
+    const cache = new StoreCache<string>(new MemoryStore(), 'test');
     registerCache('test_cache', cache);
     await cache.getOrLoad('a', 60_000, async () => 'A');
     await cache.getOrLoad('a', 60_000, async () => 'A');
