@@ -5,7 +5,7 @@ import { startGateway } from '../gateway/server.ts';
 import { breakerSettingsFromEnv, configureBreakers } from '../subgraphs/shared/breaker.ts';
 import { closeAllPools } from '../subgraphs/shared/http.ts';
 import { type RunningService } from '../lib/listen.ts';
-import { listenSubgraph } from '../subgraphs/shared/server.ts';
+import { listenSubgraph } from '../subgraphs/shared/serve.ts';
 import { composeSupergraph } from './compose.ts';
 import type { StackPart } from './part.ts';
 import { parts as allParts } from './parts/index.ts';

@@ -1,5 +1,5 @@
 import type { Emulator } from '../emulators/shared/emulator.ts';
-import type { SubgraphDefinition } from '../subgraphs/shared/server.ts';
+import type { SubgraphDefinition } from '../subgraphs/shared/definition.ts';
 
 /**
  * One upstream API as the stack sees it: how to stand in for it (its emulator) and how to

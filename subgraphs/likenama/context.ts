@@ -1,7 +1,7 @@
 import { tenantTag } from '../shared/cache.ts';
 import type { IdempotencyOptions } from '../shared/idempotency.ts';
 import { ErrorCode, LayerError } from '../shared/errors.ts';
-import { header, type RequestInfo } from '../shared/server.ts';
+import { header, type RequestInfo } from '../shared/definition.ts';
 import { HttpLikenamaApi, type LikenamaApi } from './client.ts';
 import { LIKENAMA_TOKEN_HEADER, type LikenamaConfig } from './config.ts';
 import { createLikenamaLoaders, type LikenamaLoaders } from './loaders.ts';

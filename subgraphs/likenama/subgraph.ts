@@ -1,5 +1,5 @@
 import { idempotencyFromEnv } from '../shared/idempotency.ts';
-import { loadSchema, type SubgraphDefinition } from '../shared/server.ts';
+import { loadSchema, type SubgraphDefinition } from '../shared/definition.ts';
 import type { KvStore } from '../shared/store.ts';
 import type { LikenamaConfig } from './config.ts';
 import { createLikenamaContext, type LikenamaContext, type LikenamaShared } from './context.ts';

@@ -1,6 +1,7 @@
 import { envInt } from '../../lib/env.ts';
 import { logger } from '../../lib/logger.ts';
-import { listenSubgraph, type SubgraphDefinition } from './server.ts';
+import type { SubgraphDefinition } from './definition.ts';
+import { listenSubgraph } from './serve.ts';
 import { exitOnSignals } from '../../lib/shutdown.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { badInput, ErrorCode, LayerError } from '../shared/errors.ts';
 import { tenantTag, type StoreCache } from '../shared/cache.ts';
 import type { IdempotencyOptions } from '../shared/idempotency.ts';
-import { header, type RequestInfo } from '../shared/server.ts';
+import { header, type RequestInfo } from '../shared/definition.ts';
 import { HttpSmmApi, type SmmApi, type SmmBalanceRecord, type SmmServiceRecord } from './client.ts';
 import type { ProviderConfig, SmmConfig } from './config.ts';
 import { createSmmLoaders, type SmmLoaders } from './loaders.ts';

@@ -2,7 +2,7 @@ import { registerCache } from '../../lib/metrics.ts';
 import { StoreCache } from '../shared/cache.ts';
 import { idempotencyFromEnv } from '../shared/idempotency.ts';
 import type { KvStore } from '../shared/store.ts';
-import { loadSchema, type SubgraphDefinition } from '../shared/server.ts';
+import { loadSchema, type SubgraphDefinition } from '../shared/definition.ts';
 import type { SmmServiceRecord } from './client.ts';
 import type { SmmConfig } from './config.ts';
 import { createSmmContext, type SmmContext, type SmmShared } from './context.ts';

@@ -1,7 +1,7 @@
 import { badInput, ErrorCode, LayerError } from '../shared/errors.ts';
 import { tenantTag } from '../shared/cache.ts';
 import type { IdempotencyOptions } from '../shared/idempotency.ts';
-import { header, type RequestInfo } from '../shared/server.ts';
+import { header, type RequestInfo } from '../shared/definition.ts';
 import { HttpSolmateApi, type SolmateApi } from './client.ts';
 import type { SolmateConfig } from './config.ts';
 import { createSolmateLoaders, type SolmateLoaders } from './loaders.ts';

@@ -1,5 +1,5 @@
 import { idempotencyFromEnv } from '../shared/idempotency.ts';
-import { loadSchema, type SubgraphDefinition } from '../shared/server.ts';
+import { loadSchema, type SubgraphDefinition } from '../shared/definition.ts';
 import type { KvStore } from '../shared/store.ts';
 import type { SolmateConfig } from './config.ts';
 import { createSolmateContext, type SolmateContext, type SolmateShared } from './context.ts';

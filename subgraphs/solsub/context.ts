@@ -2,7 +2,7 @@ import type { IdempotencyOptions } from '../shared/idempotency.ts';
 import { badInput, ErrorCode, LayerError } from '../shared/errors.ts';
 import { tenantTag, type StoreCache } from '../shared/cache.ts';
 import { logger } from '../../lib/logger.ts';
-import { header, type RequestInfo } from '../shared/server.ts';
+import { header, type RequestInfo } from '../shared/definition.ts';
 import { HttpSolsubApi, type MatchIdStatusRecord, type SolsubApi } from './client.ts';
 import type { SolsubConfig } from './config.ts';
 import { createStatusLoader, statusCacheKey, type StatusLoader } from './loaders.ts';

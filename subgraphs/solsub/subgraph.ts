@@ -1,6 +1,6 @@
 import { registerCache } from '../../lib/metrics.ts';
 import { StoreCache } from '../shared/cache.ts';
-import { loadSchema, type SubgraphDefinition } from '../shared/server.ts';
+import { loadSchema, type SubgraphDefinition } from '../shared/definition.ts';
 import { idempotencyFromEnv } from '../shared/idempotency.ts';
 import type { KvStore } from '../shared/store.ts';
 import type { MatchIdStatusRecord } from './client.ts';

@@ -1,0 +1,75 @@
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { expressMiddleware } from '@as-integrations/express5';
+import { GraphQLError } from 'graphql';
+import { logger } from '../../lib/logger.ts';
+import { metricsRegistry } from '../../lib/metrics.ts';
+import { assignRequestId, enterRequestScope } from '../../lib/request-context.ts';
+import { listen, type RunningService } from '../../lib/listen.ts';
+import { GATEWAY_SECRET_HEADER, secretChecker } from '../../lib/secret.ts';
+import { closeGracefully } from '../../lib/shutdown.ts';
+import { breakerStates } from './breaker.ts';
+import { header, type SubgraphDefinition } from './definition.ts';
+import { ErrorCode } from './errors.ts';
+import { buildSubgraphServer } from './server.ts';
+
+export interface SubgraphOptions {
+  port: number;
+  host?: string;
+  /** the gateway→subgraph shared secret */
+  secret: string;
+  /** largest request body accepted (1 MiB by default) */
+  maxBodyBytes?: number;
+}
+
+/** Serves a subgraph over HTTP at /graphql, refusing (401) any request without the gateway's secret. */
+export async function listenSubgraph<Ctx extends object>(
+  def: SubgraphDefinition<Ctx>,
+  opts: SubgraphOptions,
+): Promise<RunningService> {
+  if (!opts.secret) throw new Error(`subgraph ${def.name}: a gateway secret is required`);
+  const server = buildSubgraphServer(def);
+  await server.start();
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  // the state of this subgraph's upstream circuits, read by the gateway's /ready
+  app.get('/ready', (_req, res) => {
+    res.json({ status: 'ok', upstreams: breakerStates(def.name) });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
+  });
+  const fromGateway = secretChecker(opts.secret);
+  app.use(
+    '/graphql',
+    assignRequestId,
+    express.json({ limit: opts.maxBodyBytes ?? 1024 * 1024 }),
+    enterRequestScope,
+    expressMiddleware(server, {
+      context: async ({ req }) => {
+        if (!fromGateway(header(req, GATEWAY_SECRET_HEADER))) {
+          throw new GraphQLError('This subgraph only answers its gateway', {
+            extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } },
+          });
+        }
+        return def.context(req);
+      },
+    }),
+  );
+  const http = await listen(app, opts.port, opts.host ?? '127.0.0.1');
+  const port = (http.address() as AddressInfo).port;
+  return {
+    port,
+    url: `http://${opts.host ?? '127.0.0.1'}:${port}/graphql`,
+    async close(graceMs = 0) {
+      const cut = await closeGracefully(http, graceMs);
+      if (cut > 0)
+        logger.warn({ subgraph: def.name, connections: cut }, 'cut requests still running at the deadline');
+      await server.stop();
+      await def.close?.();
+    },
+  };
+}
