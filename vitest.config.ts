@@ -9,5 +9,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
+    // through Vite like our own code, so both load graphql's ESM build: graphql refuses schemas
+    // built by its other copy ("from another module or realm")
+    server: { deps: { inline: ['@graphql-inspector/core'] } },
   },
 });
