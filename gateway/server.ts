@@ -17,6 +17,7 @@ import { logger } from '../lib/logger.ts';
 import { metricsPlugin } from '../lib/metrics.ts';
 import { assignRequestId, enterRequestScope } from '../lib/request-context.ts';
 import { closeGracefully } from '../lib/shutdown.ts';
+import { flushTracing, injectTraceContext, startTracing, traceRequests } from '../lib/tracing.ts';
 import { accessSettingsFromEnv, checkExposure, requireApiKey, serverSideCredentials } from './access.ts';
 import {
   armorProtection,
@@ -88,6 +89,8 @@ class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     const out = request.http?.headers;
     if (!out) return;
     out.set(GATEWAY_SECRET_HEADER, this.secret);
+    // runs inside @apollo/gateway's gateway.fetch span: the subgraph's spans become its children
+    injectTraceContext(out);
     // health checks and schema loading run without a request context
     if (!('headers' in context) || !context.headers) return;
     const ctx = context as GatewayContext;
@@ -128,6 +131,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
   const limits = gatewayLimitsFromEnv(env);
   const host = opts.host ?? '127.0.0.1';
   checkExposure(host, access, opts.upstreamCredentials ?? serverSideCredentials(env));
+  await startTracing();
   const armor = armorProtection(limits, production());
   const subgraphUrls = new Map<string, string>();
   // undici with keep-alive instead of Apollo's default fetcher (make-fetch-happen): that one
@@ -138,6 +142,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8'),
     logger,
+    // its spans carry no document and no exception text (which may quote upstream answers)
+    telemetry: { includeDocument: false, recordExceptions: false },
     buildService: ({ name, url }) => {
       const target = opts.subgraphUrls?.[name] ?? String(url);
       subgraphUrls.set(name, target);
@@ -174,6 +180,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
     express.json({ limit: limits.maxBodyBytes }),
     bodyErrors(limits),
     enterRequestScope,
+    traceRequests('gateway'),
     expressMiddleware(server, {
       context: async ({ req, res }) => {
         const requestId = typeof res.locals.requestId === 'string' ? res.locals.requestId : randomUUID();
@@ -193,6 +200,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
       await server.stop();
       // past the deadline: whatever is still in flight to a subgraph is cut, not awaited
       await agent.destroy();
+      await flushTracing();
     },
   };
 }

@@ -1,3 +1,4 @@
+import { tracedBatch } from '../../lib/tracing.ts';
 import DataLoader from 'dataloader';
 import { notFound } from '../shared/errors.ts';
 import type {
@@ -36,17 +37,19 @@ export function createLikenamaLoaders(api: () => LikenamaApi) {
     products: once<ProductRecord[]>(() => api().products()),
     bundles: once<BundleRecord[]>(() => api().bundles()),
     /** Likenama has no read-one endpoint: a campaign is found in the caller's (memoised) list. */
-    campaign: new DataLoader<string, CampaignRecord>(async (ids) => {
-      const byId = new Map((await campaigns()).map((c) => [c.id, c]));
-      return ids.map(
-        (id) =>
-          byId.get(id) ??
-          notFound(`Likenama has no campaign ${id} among this user's campaigns`, {
-            api: 'likenama',
-            action: 'campaigns',
-          }),
-      );
-    }),
+    campaign: new DataLoader<string, CampaignRecord>(
+      tracedBatch('likenama', 'campaign', async (ids: readonly string[]) => {
+        const byId = new Map((await campaigns()).map((c) => [c.id, c]));
+        return ids.map(
+          (id) =>
+            byId.get(id) ??
+            notFound(`Likenama has no campaign ${id} among this user's campaigns`, {
+              api: 'likenama',
+              action: 'campaigns',
+            }),
+        );
+      }),
+    ),
     /** After a write, what this request reads next must be read again. */
     clear() {
       for (const l of [

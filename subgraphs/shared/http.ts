@@ -11,6 +11,7 @@ import {
 import { ErrorCode, LayerError, type UpstreamApi, type UpstreamInfo } from './errors.ts';
 import { logger } from '../../lib/logger.ts';
 import { upstreamCalls, upstreamDuration } from '../../lib/metrics.ts';
+import { tracedUpstreamCall } from '../../lib/tracing.ts';
 
 export type CallKind = 'read' | 'write';
 
@@ -221,7 +222,10 @@ export class UpstreamHttp {
     const started = performance.now();
     const labels = { api: this.opts.api, action: req.action };
     try {
-      const res = await this.sendOnce(req, qs, started);
+      const { api, provider } = this.opts;
+      const res = await tracedUpstreamCall({ method: req.method, api, provider, action: req.action }, () =>
+        this.sendOnce(req, qs, started),
+      );
       upstreamCalls.inc({ ...labels, outcome: `${Math.floor(res.status / 100)}xx` });
       return res;
     } catch (err) {

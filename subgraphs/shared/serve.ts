@@ -5,6 +5,7 @@ import { GraphQLError } from 'graphql';
 import { logger } from '../../lib/logger.ts';
 import { metricsRegistry } from '../../lib/metrics.ts';
 import { assignRequestId, enterRequestScope } from '../../lib/request-context.ts';
+import { flushTracing, startTracing, traceRequests } from '../../lib/tracing.ts';
 import { listen, type RunningService } from '../../lib/listen.ts';
 import { GATEWAY_SECRET_HEADER, secretChecker } from '../../lib/secret.ts';
 import { closeGracefully } from '../../lib/shutdown.ts';
@@ -28,6 +29,7 @@ export async function listenSubgraph<Ctx extends object>(
   opts: SubgraphOptions,
 ): Promise<RunningService> {
   if (!opts.secret) throw new Error(`subgraph ${def.name}: a gateway secret is required`);
+  await startTracing();
   const server = buildSubgraphServer(def);
   await server.start();
   const app = express();
@@ -48,6 +50,7 @@ export async function listenSubgraph<Ctx extends object>(
     assignRequestId,
     express.json({ limit: opts.maxBodyBytes ?? 1024 * 1024 }),
     enterRequestScope,
+    traceRequests(`subgraph ${def.name}`),
     expressMiddleware(server, {
       context: async ({ req }) => {
         if (!fromGateway(header(req, GATEWAY_SECRET_HEADER))) {
@@ -70,6 +73,7 @@ export async function listenSubgraph<Ctx extends object>(
         logger.warn({ subgraph: def.name, connections: cut }, 'cut requests still running at the deadline');
       await server.stop();
       await def.close?.();
+      await flushTracing();
     },
   };
 }

@@ -1,4 +1,5 @@
 import { recordBatch } from '../../lib/metrics.ts';
+import { tracedBatch } from '../../lib/tracing.ts';
 import DataLoader from 'dataloader';
 import { notFound } from '../shared/errors.ts';
 import {
@@ -20,7 +21,7 @@ function perIdLoader<T extends object>(
   fetch: (ids: readonly string[]) => Promise<Map<string, T | PanelRefusal>>,
 ): DataLoader<string, T> {
   return new DataLoader<string, T>(
-    async (ids) => {
+    tracedBatch('smm', what === 'order' ? 'status' : 'refill_status', async (ids: readonly string[]) => {
       recordBatch('smm', what === 'order' ? 'status' : 'refill_status', ids.length);
       const found = await fetch(ids);
       return ids.map((id) => {
@@ -36,7 +37,7 @@ function perIdLoader<T extends object>(
         }
         return rec;
       });
-    },
+    }),
     { maxBatchSize: MAX_IDS_PER_CALL, batchScheduleFn },
   );
 }

@@ -1,4 +1,5 @@
 import { recordBatch } from '../../lib/metrics.ts';
+import { tracedBatch } from '../../lib/tracing.ts';
 import DataLoader from 'dataloader';
 import { ErrorCode, LayerError, notFound } from '../shared/errors.ts';
 import {
@@ -60,17 +61,19 @@ function perIdLoader<T>(
   run: Limiter,
   fetch: (id: string) => Promise<T | Refusal>,
 ): DataLoader<string, T> {
-  return new DataLoader<string, T>((ids) => {
-    recordBatch('solmate', action, ids.length);
-    return Promise.all(
-      ids.map((id) =>
-        run(() => fetch(id)).then(
-          (r) => (isRefusal(r) ? readRefusalError(what, id, action, r) : r),
-          (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
+  return new DataLoader<string, T>(
+    tracedBatch('solmate', action, (ids: readonly string[]) => {
+      recordBatch('solmate', action, ids.length);
+      return Promise.all(
+        ids.map((id) =>
+          run(() => fetch(id)).then(
+            (r) => (isRefusal(r) ? readRefusalError(what, id, action, r) : r),
+            (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
+          ),
         ),
-      ),
-    );
-  });
+      );
+    }),
+  );
 }
 
 /** Per-request loaders; `api` is resolved lazily so fields that need no credentials never ask for them. */

@@ -1,4 +1,5 @@
 import { recordBatch } from '../../lib/metrics.ts';
+import { tracedBatch } from '../../lib/tracing.ts';
 import DataLoader from 'dataloader';
 import type { StoreCache } from '../shared/cache.ts';
 import type { MatchIdStatusRecord, SolsubApi } from './client.ts';
@@ -34,11 +35,13 @@ export function createStatusLoader(api: SolsubApi, c: StatusCacheSettings) {
       (r) => (c.generation(key) !== startedAt ? 0 : isPositive(r) ? c.ttlMs : c.negativeTtlMs),
     );
   };
-  return new DataLoader<string, MatchIdStatusRecord>(async (ids) => {
-    recordBatch('solsub', 'check', ids.length);
-    const settled = await Promise.allSettled(ids.map(checkOne));
-    return settled.map((s) => (s.status === 'fulfilled' ? s.value : toError(s.reason)));
-  });
+  return new DataLoader<string, MatchIdStatusRecord>(
+    tracedBatch('solsub', 'check', async (ids: readonly string[]) => {
+      recordBatch('solsub', 'check', ids.length);
+      const settled = await Promise.allSettled(ids.map(checkOne));
+      return settled.map((s) => (s.status === 'fulfilled' ? s.value : toError(s.reason)));
+    }),
+  );
 }
 
 const toError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
