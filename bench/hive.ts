@@ -1,7 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGatewayRuntime } from '@graphql-hive/gateway';
-import { FORWARDED_HEADERS } from '../gateway/server.ts';
+import { callerHeaderFilter } from '../gateway/server.ts';
+import { parts } from '../stack/parts/index.ts';
 import type { Stack } from '../stack/index.ts';
 import { GATEWAY_SECRET_HEADER } from '../lib/secret.ts';
 import { type RunningService } from '../lib/listen.ts';
@@ -58,12 +59,10 @@ export async function startHiveGateway(
     propagateHeaders: {
       fromClientToSubgraphs({ request, subgraphName }) {
         const out: Record<string, string> = { [GATEWAY_SECRET_HEADER]: stack.secret };
-        const forward = FORWARDED_HEADERS[subgraphName];
-        if (forward) {
-          request.headers.forEach((value, name) => {
-            if (forward(name)) out[name] = value;
-          });
-        }
+        const forward = callerHeaderFilter(parts, subgraphName);
+        request.headers.forEach((value, name) => {
+          if (forward(name)) out[name] = value;
+        });
         return out;
       },
     },

@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
 import type { NextFunction, Request, Response } from 'express';
 import { logger } from '../lib/logger.ts';
 import { rejectedRequests } from '../lib/metrics.ts';
 import { secretMatches } from '../lib/secret.ts';
+import type { StackPart } from '../stack/part.ts';
+import { parts } from '../stack/parts/index.ts';
 
 export interface AccessSettings {
   /** GATEWAY_API_KEYS: callers must send one as `Authorization: Bearer <key>`; none = open */
@@ -21,36 +22,16 @@ export function accessSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Acc
   return { keys, allowUnauthenticated: env.GATEWAY_ALLOW_UNAUTHENTICATED === '1' };
 }
 
-function smmProvidersHaveKeys(env: NodeJS.ProcessEnv): boolean {
-  let json = env.SMM_PROVIDERS;
-  if (env.SMM_PROVIDERS_FILE) {
-    try {
-      json = readFileSync(env.SMM_PROVIDERS_FILE, 'utf8');
-    } catch {
-      return true; // unreadable here: assume the worst
-    }
-  }
-  if (!json) return false;
-  try {
-    const providers = JSON.parse(json) as unknown;
-    return (
-      !Array.isArray(providers) ||
-      providers.some((p) => typeof p !== 'object' || p === null || Boolean((p as { key?: unknown }).key))
-    );
-  } catch {
-    return true;
-  }
-}
-
 /**
  * Names of the server-side upstream credentials configured in `env` (the operator's environment,
- * before emulators add their demo ones): with any of them, an open gateway spends someone's money.
+ * before emulators add their demo ones), asked of every registered API: with any of them, an open
+ * gateway spends someone's money.
  */
-export function serverSideCredentials(env: NodeJS.ProcessEnv): string[] {
-  const found: string[] = [];
-  if (smmProvidersHaveKeys(env)) found.push(env.SMM_PROVIDERS_FILE ? 'SMM_PROVIDERS_FILE' : 'SMM_PROVIDERS');
-  for (const name of ['SOLMATE_USER', 'SOLMATE_PASSWORD', 'SOLSUB_API_KEY']) if (env[name]) found.push(name);
-  return found;
+export function serverSideCredentials(
+  env: NodeJS.ProcessEnv,
+  apis: ReadonlyArray<Pick<StackPart<string>, 'serverCredentials'>> = parts,
+): string[] {
+  return apis.flatMap((api) => api.serverCredentials(env));
 }
 
 export function isLoopback(host: string): boolean {

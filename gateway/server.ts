@@ -30,6 +30,8 @@ import { opsRouter } from './ops.ts';
 import { graphiql } from './graphiql.ts';
 import { GATEWAY_SECRET_HEADER } from '../lib/secret.ts';
 import { listen, type RunningService } from '../lib/listen.ts';
+import { isCallerHeader, type StackPart } from '../stack/part.ts';
+import { parts } from '../stack/parts/index.ts';
 
 // @apollo/gateway otherwise probes cloud metadata addresses (169.254.169.254) and reports
 // usage data to Apollo from its constructor: a federation layer has no business calling out.
@@ -42,21 +44,32 @@ export interface GatewayContext {
   requestId: string;
 }
 
+/** What the gateway needs to know of each API: its caller headers and server-side credentials. */
+export type GatewayApi = Pick<StackPart<string>, 'name' | 'callerHeaders' | 'serverCredentials'>;
+
 /**
- * Which caller headers each subgraph receives: its own upstream credentials and nothing else,
- * so one tenant's Solmate password never travels to the SMM subgraph.
+ * Which caller headers `subgraph` receives: its own upstream credentials and nothing else, so one
+ * tenant's Solmate password never travels to the SMM subgraph. A subgraph the registry does not
+ * know is refused here, at start, rather than silently sent no credentials at all.
  */
-export const FORWARDED_HEADERS: Record<string, (name: string) => boolean> = {
-  smm: (h) => h.startsWith('x-smm-key-'),
-  solmate: (h) => h === 'x-solmate-authorization',
-  solsub: (h) => h === 'x-solsub-api-key',
-  likenama: (h) => h === 'x-likenama-token',
-};
+export function callerHeaderFilter(
+  apis: readonly GatewayApi[],
+  subgraph: string,
+): (header: string) => boolean {
+  const api = apis.find((a) => a.name === subgraph);
+  if (!api) {
+    throw new Error(
+      `subgraph "${subgraph}" is not in the API registry (stack/parts/index.ts): ` +
+        'the gateway would not know which caller headers to forward to it',
+    );
+  }
+  return (header) => isCallerHeader(api.callerHeaders, header);
+}
 
 class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
     url: string,
-    private readonly subgraph: string,
+    private readonly forward: (header: string) => boolean,
     private readonly secret: string,
     fetcher: Fetcher,
   ) {
@@ -95,10 +108,8 @@ class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (!('headers' in context) || !context.headers) return;
     const ctx = context as GatewayContext;
     out.set('x-request-id', ctx.requestId);
-    const forward = FORWARDED_HEADERS[this.subgraph];
-    if (!forward) return;
     for (const [name, value] of Object.entries(ctx.headers)) {
-      if (typeof value === 'string' && forward(name)) out.set(name, value);
+      if (typeof value === 'string' && this.forward(name)) out.set(name, value);
     }
   }
 }
@@ -119,6 +130,8 @@ export interface GatewayOptions {
    * the environment before emulators add demo ones); read from `env` when omitted
    */
   upstreamCredentials?: string[];
+  /** the APIs behind the subgraphs (the registry, stack/parts/index.ts, by default) */
+  apis?: readonly GatewayApi[];
 }
 
 const production = () => process.env.NODE_ENV === 'production';
@@ -130,7 +143,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
   const access = accessSettingsFromEnv(env);
   const limits = gatewayLimitsFromEnv(env);
   const host = opts.host ?? '127.0.0.1';
-  checkExposure(host, access, opts.upstreamCredentials ?? serverSideCredentials(env));
+  const apis = opts.apis ?? parts;
+  checkExposure(host, access, opts.upstreamCredentials ?? serverSideCredentials(env, apis));
   await startTracing();
   const armor = armorProtection(limits, production());
   const subgraphUrls = new Map<string, string>();
@@ -147,7 +161,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
     buildService: ({ name, url }) => {
       const target = opts.subgraphUrls?.[name] ?? String(url);
       subgraphUrls.set(name, target);
-      return new SubgraphSource(target, name, opts.secret, fetcher);
+      return new SubgraphSource(target, callerHeaderFilter(apis, name), opts.secret, fetcher);
     },
   });
   const server = new ApolloServer<GatewayContext>({

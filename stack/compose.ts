@@ -5,7 +5,9 @@ import { parse } from 'graphql';
 import type { StackPart } from './part.ts';
 
 /** Composes the parts' subgraph schemas; URLs are each subgraph's documented default port. */
-export function composeSupergraph(parts: StackPart[]): { supergraph: string; apiSchema: string } {
+export function composeSupergraph(
+  parts: ReadonlyArray<Pick<StackPart<string>, 'name' | 'schemaUrl' | 'defaultPort'>>,
+): { supergraph: string; apiSchema: string } {
   const result = composeServices(
     parts.map((p) => ({
       name: p.name,

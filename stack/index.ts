@@ -21,7 +21,7 @@ export interface StackOptions {
   /** always emulate these APIs, whatever the environment says */
   forceEmulators?: boolean;
   /** a subset of the APIs (tests): the supergraph is then composed from just these */
-  parts?: StackPart[];
+  parts?: StackPart<string>[];
 }
 
 export interface Stack {
@@ -56,7 +56,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     await closeAllPools();
   };
   // before emulators add their demo credentials: only the operator's own ones count
-  const upstreamCredentials = serverSideCredentials(env);
+  const upstreamCredentials = serverSideCredentials(env, parts);
   configureBreakers(breakerSettingsFromEnv(env));
   try {
     for (const part of parts) {
@@ -65,7 +65,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
           port: fixed ? part.defaultPort + EMULATOR_PORT_OFFSET : 0,
           latencyMs: opts.emulatorLatencyMs,
         });
-        emulators[part.name] = started.emulator;
+        // a part outside the registry (a test's extra API) is kept under its own name too
+        (emulators as Record<string, Emulator>)[part.name] = started.emulator;
         closers.push(() => started.emulator.close());
         Object.assign(env, started.env);
       }
@@ -76,7 +77,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         port: fixed ? part.defaultPort : 0,
         secret,
       });
-      subgraphs[part.name] = running;
+      (subgraphs as Record<string, RunningService>)[part.name] = running;
       urls[part.name] = running.url;
       closers.push((graceMs) => running.close(graceMs));
     }
@@ -88,6 +89,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       host: env.HOST ?? '127.0.0.1',
       env,
       upstreamCredentials,
+      apis: parts,
     });
     closers.push((graceMs) => gateway.close(graceMs));
     return { gatewayUrl: gateway.url, emulators, subgraphs, env, secret, close };

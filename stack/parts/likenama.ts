@@ -1,14 +1,17 @@
 import { createDemoLikenamaEmulator } from '../../emulators/likenama/index.ts';
 import { likenamaConfigFromEnv } from '../../subgraphs/likenama/config.ts';
 import { createLikenamaSubgraph } from '../../subgraphs/likenama/subgraph.ts';
-import type { StackPart } from '../part.ts';
+import { LIKENAMA_TOKEN_HEADER } from '../../subgraphs/likenama/config.ts';
+import { definePart } from '../part.ts';
 
 // Likenama has no server-side credential: each caller sends its own token (x-likenama-token),
 // so the emulator's overlay is only its URL.
-export const likenamaPart: StackPart = {
+export const likenamaPart = definePart({
   name: 'likenama',
   defaultPort: 4004,
   schemaUrl: new URL('../../subgraphs/likenama/schema.graphql', import.meta.url),
+  callerHeaders: { names: [LIKENAMA_TOKEN_HEADER] },
+  serverCredentials: () => [],
   needsEmulator: (env) => !env.LIKENAMA_URL,
   async startEmulator({ port, latencyMs }) {
     const emulator = createDemoLikenamaEmulator({ latencyMs });
@@ -16,4 +19,4 @@ export const likenamaPart: StackPart = {
     return { emulator, env: { LIKENAMA_URL: url } };
   },
   subgraph: (env) => createLikenamaSubgraph(likenamaConfigFromEnv(env), { env }),
-};
+});

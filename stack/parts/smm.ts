@@ -1,12 +1,39 @@
+import { readFileSync } from 'node:fs';
 import { createDemoSmmEmulator, DEMO_PANELS } from '../../emulators/smm/index.ts';
 import { smmConfigFromEnv } from '../../subgraphs/smm/config.ts';
 import { createSmmSubgraph } from '../../subgraphs/smm/subgraph.ts';
-import type { StackPart } from '../part.ts';
+import { SMM_KEY_HEADER_PREFIX } from '../../subgraphs/smm/context.ts';
+import { definePart } from '../part.ts';
 
-export const smmPart: StackPart = {
+/** Whether the configured provider list carries any key (unreadable or malformed counts as yes). */
+function smmProvidersHaveKeys(env: NodeJS.ProcessEnv): boolean {
+  let json = env.SMM_PROVIDERS;
+  if (env.SMM_PROVIDERS_FILE) {
+    try {
+      json = readFileSync(env.SMM_PROVIDERS_FILE, 'utf8');
+    } catch {
+      return true; // unreadable here: assume the worst
+    }
+  }
+  if (!json) return false;
+  try {
+    const providers = JSON.parse(json) as unknown;
+    return (
+      !Array.isArray(providers) ||
+      providers.some((p) => typeof p !== 'object' || p === null || Boolean((p as { key?: unknown }).key))
+    );
+  } catch {
+    return true;
+  }
+}
+
+export const smmPart = definePart({
   name: 'smm',
   defaultPort: 4003,
   schemaUrl: new URL('../../subgraphs/smm/schema.graphql', import.meta.url),
+  callerHeaders: { prefix: SMM_KEY_HEADER_PREFIX },
+  serverCredentials: (env) =>
+    smmProvidersHaveKeys(env) ? [env.SMM_PROVIDERS_FILE ? 'SMM_PROVIDERS_FILE' : 'SMM_PROVIDERS'] : [],
   needsEmulator: (env) => !env.SMM_PROVIDERS && !env.SMM_PROVIDERS_FILE,
   async startEmulator({ port, latencyMs }) {
     const emulator = createDemoSmmEmulator({ latencyMs });
@@ -22,4 +49,4 @@ export const smmPart: StackPart = {
     return { emulator, env: { SMM_PROVIDERS: JSON.stringify(providers) } };
   },
   subgraph: (env) => createSmmSubgraph(smmConfigFromEnv(env), { env }),
-};
+});

@@ -1,12 +1,15 @@
 import { createSolmateEmulator, demoSolmateEnv } from '../../emulators/solmate/index.ts';
 import { solmateConfigFromEnv } from '../../subgraphs/solmate/config.ts';
 import { createSolmateSubgraph } from '../../subgraphs/solmate/subgraph.ts';
-import type { StackPart } from '../part.ts';
+import { SOLMATE_AUTH_HEADER } from '../../subgraphs/solmate/context.ts';
+import { definePart, setVariables } from '../part.ts';
 
-export const solmatePart: StackPart = {
+export const solmatePart = definePart({
   name: 'solmate',
   defaultPort: 4001,
   schemaUrl: new URL('../../subgraphs/solmate/schema.graphql', import.meta.url),
+  callerHeaders: { names: [SOLMATE_AUTH_HEADER] },
+  serverCredentials: setVariables('SOLMATE_USER', 'SOLMATE_PASSWORD'),
   needsEmulator: (env) => !env.SOLMATE_URL,
   async startEmulator({ port, latencyMs }) {
     const emulator = createSolmateEmulator({ latencyMs });
@@ -14,4 +17,4 @@ export const solmatePart: StackPart = {
     return { emulator, env: demoSolmateEnv(url) };
   },
   subgraph: (env) => createSolmateSubgraph(solmateConfigFromEnv(env), { env }),
-};
+});

@@ -1,12 +1,15 @@
 import { createDemoSolsubEmulator, DEMO_CLUSTERS } from '../../emulators/solsub/index.ts';
 import { solsubConfigFromEnv } from '../../subgraphs/solsub/config.ts';
 import { createSolsubSubgraph } from '../../subgraphs/solsub/subgraph.ts';
-import type { StackPart } from '../part.ts';
+import { SOLSUB_KEY_HEADER } from '../../subgraphs/solsub/context.ts';
+import { definePart, setVariables } from '../part.ts';
 
-export const solsubPart: StackPart = {
+export const solsubPart = definePart({
   name: 'solsub',
   defaultPort: 4002,
   schemaUrl: new URL('../../subgraphs/solsub/schema.graphql', import.meta.url),
+  callerHeaders: { names: [SOLSUB_KEY_HEADER] },
+  serverCredentials: setVariables('SOLSUB_API_KEY'),
   needsEmulator: (env) => !env.SOLSUB_URL,
   async startEmulator({ port, latencyMs }) {
     const emulator = createDemoSolsubEmulator({ latencyMs });
@@ -14,4 +17,4 @@ export const solsubPart: StackPart = {
     return { emulator, env: { SOLSUB_URL: url, SOLSUB_API_KEY: DEMO_CLUSTERS.admin.key } };
   },
   subgraph: (env) => createSolsubSubgraph(solsubConfigFromEnv(env), { env }),
-};
+});

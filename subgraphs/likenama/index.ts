@@ -1,6 +1,5 @@
-// Runs the Likenama subgraph alone: LIKENAMA_URL, SUBGRAPH_SECRET, LIKENAMA_PORT (4004).
+// Runs the Likenama subgraph alone: LIKENAMA_URL, SUBGRAPH_SECRET, LIKENAMA_PORT (default: the port in its registry entry, stack/parts/likenama.ts).
+import { likenamaPart } from '../../stack/parts/likenama.ts';
 import { runAlone } from '../shared/standalone.ts';
-import { likenamaConfigFromEnv } from './config.ts';
-import { createLikenamaSubgraph } from './subgraph.ts';
 
-await runAlone(createLikenamaSubgraph(likenamaConfigFromEnv(), { env: process.env }), 4004);
+await runAlone(likenamaPart.subgraph(process.env), likenamaPart.defaultPort);

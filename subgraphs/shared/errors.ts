@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import type { ApiName } from '../../stack/parts/index.ts';
 
 /** The one error vocabulary of the graph, documented in README.md, "Errors". */
 export const ErrorCode = {
@@ -13,7 +14,8 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-export type UpstreamApi = 'smm' | 'solmate' | 'solsub' | 'likenama';
+/** An API of the registry (stack/parts/index.ts): a client naming an unregistered one does not compile. */
+export type UpstreamApi = ApiName;
 
 /** What upstream itself said, kept in its own words (Persian, Vietnamese, Chinese as sent). */
 export interface UpstreamInfo {

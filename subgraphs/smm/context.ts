@@ -6,7 +6,8 @@ import { HttpSmmApi, type SmmApi, type SmmBalanceRecord, type SmmServiceRecord }
 import type { ProviderConfig, SmmConfig } from './config.ts';
 import { createSmmLoaders, type SmmLoaders } from './loaders.ts';
 
-export const smmKeyHeader = (providerId: string) => `x-smm-key-${providerId}`;
+export const SMM_KEY_HEADER_PREFIX = 'x-smm-key-';
+export const smmKeyHeader = (providerId: string) => `${SMM_KEY_HEADER_PREFIX}${providerId}`;
 
 /** State that outlives a request: the configuration, the services cache, idempotency records. */
 export interface SmmShared {

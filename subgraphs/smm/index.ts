@@ -1,6 +1,5 @@
-// Runs the SMM subgraph alone: SMM_PROVIDERS (or SMM_PROVIDERS_FILE), SUBGRAPH_SECRET, SMM_PORT (4003).
+// Runs the SMM subgraph alone: SMM_PROVIDERS (or SMM_PROVIDERS_FILE), SUBGRAPH_SECRET, SMM_PORT (default: the port in its registry entry, stack/parts/smm.ts).
+import { smmPart } from '../../stack/parts/smm.ts';
 import { runAlone } from '../shared/standalone.ts';
-import { smmConfigFromEnv } from './config.ts';
-import { createSmmSubgraph } from './subgraph.ts';
 
-await runAlone(createSmmSubgraph(smmConfigFromEnv(), { env: process.env }), 4003);
+await runAlone(smmPart.subgraph(process.env), smmPart.defaultPort);

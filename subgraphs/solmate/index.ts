@@ -1,6 +1,5 @@
-// Runs the Solmate subgraph alone: SOLMATE_URL, SOLMATE_USER, SOLMATE_PASSWORD, SUBGRAPH_SECRET, SOLMATE_PORT (4001).
+// Runs the Solmate subgraph alone: SOLMATE_URL, SOLMATE_USER, SOLMATE_PASSWORD, SUBGRAPH_SECRET, SOLMATE_PORT (default: the port in its registry entry, stack/parts/solmate.ts).
+import { solmatePart } from '../../stack/parts/solmate.ts';
 import { runAlone } from '../shared/standalone.ts';
-import { solmateConfigFromEnv } from './config.ts';
-import { createSolmateSubgraph } from './subgraph.ts';
 
-await runAlone(createSolmateSubgraph(solmateConfigFromEnv(), { env: process.env }), 4001);
+await runAlone(solmatePart.subgraph(process.env), solmatePart.defaultPort);
