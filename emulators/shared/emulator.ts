@@ -15,7 +15,12 @@ export type FaultKind =
   | 'malformed' // 200 with a truncated JSON body
   | 'html' // an HTML page (CDN challenge or maintenance) with `status` (default 200)
   | 'rateLimit' // 429 with the API's own rate-limit body
-  | 'wrongShape'; // 200 with valid JSON of the wrong shape
+  | 'wrongShape' // 200 with valid JSON of the wrong shape
+  // the write is carried out (the handler runs and its state changes), then the answer fails:
+  // a PHP panel that crashes after its INSERT, a proxy that drops the reply
+  | 'commitThenStatus' // then HTTP `status` (default 500)
+  | 'commitThenReset' // then the connection is destroyed
+  | 'commitThenHang'; // then nothing is answered (until the emulator closes)
 
 export interface Fault {
   kind: FaultKind;
@@ -71,6 +76,8 @@ export class Emulator {
   readonly requests: RecordedRequest[] = [];
   /** requests received since the log was last cleared (the log itself keeps only the latest) */
   received = 0;
+  /** requests whose handling (faults included) has not finished: see idle() */
+  private readonly inflight = new Set<Promise<void>>();
   private faults: Fault[] = [];
   private server?: Server;
   private readonly sockets = new Set<Socket>();
@@ -115,14 +122,24 @@ export class Emulator {
     return action === undefined ? [...this.requests] : this.requests.filter((r) => r.action === action);
   }
 
+  /**
+   * Resolves once every request received so far has been handled (its state change made, its
+   * answer sent or its fault applied): what a test waits on instead of sleeping.
+   */
+  async idle(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
+
   async listen(port = 0, host = '127.0.0.1'): Promise<string> {
     const server = createServer((req, res) => {
-      this.handle(req, res).catch((err: unknown) => {
+      const handled = this.handle(req, res).catch((err: unknown) => {
         if (!res.headersSent) {
           res.writeHead(500, { 'content-type': 'text/plain' });
           res.end(`emulator error: ${(err as Error).message}`);
         } else res.destroy();
       });
+      this.inflight.add(handled);
+      void handled.finally(() => this.inflight.delete(handled));
     });
     server.on('connection', (s) => {
       this.sockets.add(s);
@@ -187,6 +204,15 @@ export class Emulator {
     if (fault && (await this.applyFault(fault, req, res))) return;
 
     const reply = await this.handler(recorded);
+    if (fault?.kind === 'commitThenStatus') {
+      return send(res, {
+        status: fault.status ?? 500,
+        body: 'Internal Server Error',
+        contentType: 'text/plain',
+      });
+    }
+    if (fault?.kind === 'commitThenReset') return void req.socket.destroy();
+    if (fault?.kind === 'commitThenHang') return;
     send(res, reply);
   }
 
@@ -240,6 +266,11 @@ export class Emulator {
       case 'wrongShape':
         send(res, { status: 200, body: this.opts.wrongShapeBody ?? { unexpected: ['shape'] } });
         return true;
+      case 'commitThenStatus':
+      case 'commitThenReset':
+      case 'commitThenHang':
+        // answered after the handler has done the work
+        return false;
     }
   }
 

@@ -1,14 +1,6 @@
 import { ErrorCode, LayerError } from '../shared/errors.ts';
-import {
-  proxyGaveUp,
-  UpstreamHttp,
-  excerpt,
-  looksLikeHtml,
-  parseJsonExact,
-  pathSegment,
-  type CallKind,
-  type UpstreamResponse,
-} from '../shared/http.ts';
+import { AnswerReader, bodyText, readBody, type Sent } from '../shared/answer.ts';
+import { UpstreamHttp, pathSegment, type CallKind, type UpstreamResponse } from '../shared/http.ts';
 import { isRecord, toBool, toDecimal, toInt, toStr } from '../shared/values.ts';
 import type { LikenamaConfig } from './config.ts';
 import type { CampaignPaymentType, CampaignStatus } from './__generated__/resolvers-types.ts';
@@ -248,18 +240,6 @@ export function errorsOf(body: unknown): UpstreamFieldError[] | null {
   return out.length > 0 ? out : null;
 }
 
-type Body = { kind: 'empty' } | { kind: 'json'; value: unknown } | { kind: 'html' } | { kind: 'garbage' };
-
-function readBody(res: UpstreamResponse): Body {
-  if (res.body.trim() === '') return { kind: 'empty' };
-  if (looksLikeHtml(res)) return { kind: 'html' };
-  try {
-    return { kind: 'json', value: parseJsonExact(res.body) };
-  } catch {
-    return { kind: 'garbage' };
-  }
-}
-
 interface Call {
   action: string;
   method: 'GET' | 'POST';
@@ -280,6 +260,7 @@ interface Answer {
 
 export class HttpLikenamaApi implements LikenamaApi {
   private readonly http: UpstreamHttp;
+  private readonly answers: AnswerReader;
   private readonly headers: Record<string, string>;
 
   constructor(
@@ -288,6 +269,7 @@ export class HttpLikenamaApi implements LikenamaApi {
     token: string,
   ) {
     this.http = new UpstreamHttp({ api: 'likenama', baseUrl: config.url, secrets: [token], ...config.http });
+    this.answers = new AnswerReader(this.http, 'Likenama');
     this.headers = {
       accept: 'application/vnd.likenama.v1',
       'content-type': 'application/json',
@@ -309,85 +291,51 @@ export class HttpLikenamaApi implements LikenamaApi {
   }
 
   private interpret(c: Call, res: UpstreamResponse): Answer | Refusal {
-    const scrub = (text: string) =>
-      (c.secrets ?? []).reduce(
-        (out, secret) => (secret.length >= 4 ? out.split(secret).join('[redacted]') : out),
-        this.http.scrub(text),
-      );
-    const body = readBody(res);
-    const raw = body.kind === 'json' ? errorsOf(body.value) : null;
-    const errors = raw?.map((e) => ({ field: e.field, message: scrub(e.message) })) ?? null;
+    const sent = { action: c.action, kind: c.kind, secrets: c.secrets };
+    const first = readBody(res);
+    const raw = first.kind === 'json' ? errorsOf(first.value) : null;
+    const errors =
+      raw?.map((e) => ({ field: e.field, message: this.answers.scrub(e.message, sent) })) ?? null;
     const words = errors?.map((e) => e.message).join(' ');
-    const info = (message = words) => this.http.info(c.action, { status: res.status, message });
-    const what = body.kind === 'html' ? 'an HTML page' : 'a body that is not JSON';
-
-    if (res.status === 401) {
-      if (c.instagramAuth && errors?.some((e) => isInstagramAuthMessage(e.message))) {
-        return { status: 401, errors };
-      }
-      const first = errors?.[0]?.message;
-      const code = first === undefined ? undefined : messageCode(first);
-      const reason = code === 'ACCOUNT_LOCKED' || code === 'SESSION_EXPIRED' ? code : undefined;
-      // the app shows this text to its user as it is: Likenama's own words, not ours
-      throw new LayerError(
-        ErrorCode.UNAUTHENTICATED,
-        first ?? 'Likenama refused the auth token (HTTP 401)',
-        info(first),
-        reason ? { reason } : undefined,
-      );
+    // the like endpoint's 401 about Instagram is this call's refusal, not the caller's auth
+    if (res.status === 401 && c.instagramAuth && errors?.some((e) => isInstagramAuthMessage(e.message))) {
+      return { status: 401, errors: errors! };
     }
-    if (res.status === 429) {
-      throw new LayerError(ErrorCode.RATE_LIMITED, 'Likenama is rate limiting this user', info());
-    }
+    const body = this.answers.read(sent, res, {
+      words,
+      subject: 'this user',
+      forbiddenIsRefusal: c.kind === 'write',
+      unauthenticated: () => this.unauthenticated(sent, res, errors?.[0]?.message),
+    });
     if (res.status === 410) {
-      throw new LayerError(
+      throw this.answers.error(
         ErrorCode.UPSTREAM_UNAVAILABLE,
         'Likenama says this API version or app version is deprecated (HTTP 410): check LIKENAMA_APP_VERSION',
-        info(),
-      );
-    }
-    if (res.status >= 500) {
-      // a gateway in front of a write may have timed out while the write went through
-      if (c.kind === 'write' && proxyGaveUp(res.status)) {
-        throw new LayerError(
-          ErrorCode.OUTCOME_UNKNOWN,
-          `Likenama answered ${c.action} with HTTP ${res.status}: it may have taken effect. ` +
-            'Check its state before trying again.',
-          info(words ?? excerpt(scrub(res.body), 120)),
-        );
-      }
-      throw new LayerError(
-        ErrorCode.UPSTREAM_UNAVAILABLE,
-        `Likenama failed with HTTP ${res.status}`,
-        info(words ?? excerpt(scrub(res.body), 120)),
+        sent,
+        res,
+        words,
       );
     }
     if (res.status >= 200 && res.status < 300) {
-      if (body.kind === 'html' || body.kind === 'garbage') {
-        const message = excerpt(scrub(res.body));
-        if (c.kind === 'write') {
-          throw new LayerError(
-            ErrorCode.OUTCOME_UNKNOWN,
-            `Likenama answered ${c.action} with HTTP ${res.status} and ${what}: it may have taken effect. ` +
-              'Check its state before trying again.',
-            info(message),
-          );
-        }
-        throw new LayerError(
-          ErrorCode.UPSTREAM_BAD_RESPONSE,
-          `Likenama answered ${c.action} with ${what}`,
-          info(message),
-        );
-      }
       return { status: res.status, body: body.kind === 'json' ? body.value : undefined };
     }
     if (res.status >= 400 && errors) return { status: res.status, errors };
-    throw new LayerError(
-      ErrorCode.UPSTREAM_BAD_RESPONSE,
-      `Likenama answered ${c.action} with HTTP ${res.status}` +
-        (body.kind === 'html' || body.kind === 'garbage' ? ` and ${what}` : ''),
-      info(words ?? excerpt(scrub(res.body), 120)),
+    throw this.answers.unexpected(sent, `HTTP ${res.status} and ${bodyText(body)}`, res, words);
+  }
+
+  private unauthenticated(sent: Sent, res: UpstreamResponse, first: string | undefined): LayerError {
+    const code = first === undefined ? undefined : messageCode(first);
+    const reason = code === 'ACCOUNT_LOCKED' || code === 'SESSION_EXPIRED' ? code : undefined;
+    // the app shows this text to its user as it is: Likenama's own words, not ours
+    const err = this.answers.error(
+      ErrorCode.UNAUTHENTICATED,
+      first ?? 'Likenama refused the auth token (HTTP 401)',
+      sent,
+      res,
+      first,
     );
+    if (reason) err.extensions.reason = reason;
+    return err;
   }
 
   /** A read's refusal: 404 "nothing found" is the caller's to interpret, anything else fails. */
@@ -402,11 +350,7 @@ export class HttpLikenamaApi implements LikenamaApi {
   }
 
   private shapeError(action: string, expected: string): LayerError {
-    return new LayerError(
-      ErrorCode.UPSTREAM_BAD_RESPONSE,
-      `Likenama answered ${action} with a body that is not ${expected}`,
-      this.http.info(action),
-    );
+    return this.answers.shapeError({ action, kind: 'read' }, expected);
   }
 
   private async list<T>(

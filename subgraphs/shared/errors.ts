@@ -48,6 +48,11 @@ function stripUndefined<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
+/** The one text of OUTCOME_UNKNOWN: what was sent, why it is unknown, and what to do. */
+export const outcomeUnknownText = (upstream: string, action: string, why: string) =>
+  `${upstream} gave no clean answer to ${action} (${why}) after it was sent: it may have taken effect. ` +
+  'Check its state before trying again.';
+
 export const badInput = (message: string, field?: string[]) =>
   new LayerError(ErrorCode.BAD_USER_INPUT, message, undefined, field ? { field } : undefined);
 

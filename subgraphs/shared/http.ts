@@ -8,7 +8,7 @@ import {
   resetBreakers,
   type BreakerSettings,
 } from './breaker.ts';
-import { ErrorCode, LayerError, type UpstreamApi, type UpstreamInfo } from './errors.ts';
+import { ErrorCode, LayerError, outcomeUnknownText, type UpstreamApi, type UpstreamInfo } from './errors.ts';
 import { logger } from '../../lib/logger.ts';
 import { upstreamCalls, upstreamDuration } from '../../lib/metrics.ts';
 import { tracedUpstreamCall } from '../../lib/tracing.ts';
@@ -49,6 +49,8 @@ export interface HttpOptions {
   maxBodyBytes?: number;
   /** credential values this client sends: scrubbed from any upstream text it passes on */
   secrets?: string[];
+  /** how messages name this upstream ("Solmate", "SMM provider sosyal"); the api when omitted */
+  label?: string;
   /** circuit breaker of this upstream; the process settings (BREAKER_* env) when omitted */
   breaker?: BreakerSettings;
 }
@@ -104,12 +106,6 @@ const NOT_SENT_CODES = new Set([
 
 const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
 
-/**
- * A proxy in front of upstream gave up waiting (502, 504): unlike a 500 or 503 from upstream
- * itself, a write behind it may still have gone through, so its outcome is unknown.
- */
-export const proxyGaveUp = (status: number) => status === 502 || status === 504;
-
 // Errors that mean the upstream could not be reached or did not answer in time: the only
 // failures (with 5xx answers) a circuit breaker counts.
 const transportFailures = new WeakSet<Error>();
@@ -140,6 +136,10 @@ export class UpstreamHttp {
     );
   }
 
+  get label(): string {
+    return this.opts.label ?? this.opts.api;
+  }
+
   info(action: string, extra?: Partial<UpstreamInfo>): UpstreamInfo {
     const info = { api: this.opts.api, provider: this.opts.provider, action, ...extra };
     if (info.message !== undefined) info.message = this.scrub(info.message);
@@ -151,10 +151,13 @@ export class UpstreamHttp {
     return excerpt(this.scrub(body), max);
   }
 
-  /** Upstreams echo request data back; a credential must not ride along into a response or log. */
-  scrub(text: string): string {
+  /**
+   * Upstreams echo request data back; a credential must not ride along into a response or log.
+   * `extra`: credentials of one call (tokens in its body) besides the client's own.
+   */
+  scrub(text: string, extra: readonly string[] = []): string {
     let out = text;
-    for (const secret of this.opts.secrets ?? []) {
+    for (const secret of [...(this.opts.secrets ?? []), ...extra]) {
       if (secret.length < 4) continue;
       // echoed back as sent: raw, URL-encoded, form-encoded or inside a JSON string
       const forms = new Set([
@@ -291,11 +294,10 @@ export class UpstreamHttp {
       req.kind === 'write' && !NOT_SENT_CODES.has(code)
         ? new LayerError(
             ErrorCode.OUTCOME_UNKNOWN,
-            `${this.opts.api} ${req.action} ${what} after the request was sent: it may have taken effect. ` +
-              'Check its state before trying again.',
+            outcomeUnknownText(this.label, req.action, what),
             this.info(req.action),
           )
-        : new LayerError(ErrorCode.UPSTREAM_UNAVAILABLE, `${this.opts.api} ${what}`, this.info(req.action));
+        : new LayerError(ErrorCode.UPSTREAM_UNAVAILABLE, `${this.label} ${what}`, this.info(req.action));
     transportFailures.add(failure);
     return failure;
   }
@@ -307,10 +309,6 @@ export class UpstreamHttp {
  */
 export function parseJsonExact(text: string): unknown {
   return parseLossless(text, undefined, (s: string) => s);
-}
-
-export function looksLikeHtml(res: UpstreamResponse): boolean {
-  return /html/i.test(res.contentType) || /^\s*</.test(res.body);
 }
 
 /** A short, single-line excerpt of a body for an error message (never headers). */

@@ -1,12 +1,6 @@
 import { ErrorCode, LayerError } from '../shared/errors.ts';
-import {
-  proxyGaveUp,
-  UpstreamHttp,
-  looksLikeHtml,
-  parseJsonExact,
-  type CallKind,
-  type UpstreamResponse,
-} from '../shared/http.ts';
+import { AnswerReader, bodyText, readBody } from '../shared/answer.ts';
+import { UpstreamHttp, type CallKind, type UpstreamResponse } from '../shared/http.ts';
 import type { HttpSettings } from '../shared/config.ts';
 import { enumKey, isRecord, toBool, toDecimal, toInt, toStr } from '../shared/values.ts';
 import { DEFAULT_USER_AGENT, type ProviderConfig } from './config.ts';
@@ -224,6 +218,7 @@ function rowsOf(body: unknown, idField: string, valueField: string): Array<[stri
 
 export class HttpSmmApi implements SmmApi {
   private readonly http: UpstreamHttp;
+  private readonly answers: AnswerReader;
 
   constructor(
     readonly provider: ProviderConfig,
@@ -235,26 +230,14 @@ export class HttpSmmApi implements SmmApi {
       provider: provider.id,
       baseUrl: provider.url,
       secrets: [key],
+      label: `SMM provider ${provider.id}`,
       ...settings,
     });
+    this.answers = new AnswerReader(this.http, this.http.label);
   }
 
-  private bad(action: string, res: UpstreamResponse, kind: CallKind, why: string): LayerError {
-    // a write answered with success we cannot read, or by a gateway that timed out waiting
-    // for the panel, may still have been carried out
-    if (kind === 'write' && (res.status < 300 || proxyGaveUp(res.status))) {
-      return new LayerError(
-        ErrorCode.OUTCOME_UNKNOWN,
-        `SMM provider ${this.provider.id} answered ${action} with ${why}: the order may have been placed. ` +
-          'Check its status before trying again.',
-        this.http.info(action, { status: res.status, message: this.http.excerpt(res.body) }),
-      );
-    }
-    return new LayerError(
-      ErrorCode.UPSTREAM_BAD_RESPONSE,
-      `SMM provider ${this.provider.id} answered ${action} with ${why}`,
-      this.http.info(action, { status: res.status, message: this.http.excerpt(res.body) }),
-    );
+  private get label() {
+    return this.http.label;
   }
 
   /**
@@ -290,55 +273,41 @@ export class HttpSmmApi implements SmmApi {
   }
 
   private interpret(action: string, res: UpstreamResponse, kind: CallKind): unknown {
-    const info = (message?: string) => this.http.info(action, { status: res.status, message });
-    let parsed: unknown;
-    let parseFailed = false;
-    if (!looksLikeHtml(res)) {
-      try {
-        parsed = parseJsonExact(res.body);
-      } catch {
-        parseFailed = true;
-      }
-    }
+    const sent = { action, kind };
+    const first = readBody(res);
+    const parsed = first.kind === 'json' ? first.value : undefined;
     const panelError = isRecord(parsed) && typeof parsed.error === 'string' ? parsed.error : undefined;
-    const code = panelError !== undefined ? classifyPanelError(panelError) : null;
-
-    if (res.status === 429 || code === ErrorCode.RATE_LIMITED) {
-      throw new LayerError(
-        ErrorCode.RATE_LIMITED,
-        `SMM provider ${this.provider.id} is rate limiting this key`,
-        info(panelError),
-      );
+    const body = this.answers.read(sent, res, { words: panelError, subject: 'the API key' });
+    // panels answer 200 with an error text for what other APIs give a status
+    switch (panelError === undefined ? null : classifyPanelError(panelError)) {
+      case ErrorCode.RATE_LIMITED:
+        throw this.answers.error(
+          ErrorCode.RATE_LIMITED,
+          `${this.label} is rate limiting the API key`,
+          sent,
+          res,
+          panelError,
+        );
+      case ErrorCode.UNAUTHENTICATED:
+        throw this.answers.error(
+          ErrorCode.UNAUTHENTICATED,
+          `${this.label} refused the API key`,
+          sent,
+          res,
+          panelError,
+        );
+      case ErrorCode.FORBIDDEN:
+        throw this.answers.error(
+          ErrorCode.FORBIDDEN,
+          `${this.label} refused this account`,
+          sent,
+          res,
+          panelError,
+        );
     }
-    if (res.status === 401 || code === ErrorCode.UNAUTHENTICATED) {
-      throw new LayerError(
-        ErrorCode.UNAUTHENTICATED,
-        `SMM provider ${this.provider.id} refused the API key`,
-        info(panelError),
-      );
-    }
-    if (code === ErrorCode.FORBIDDEN || (res.status === 403 && panelError === undefined)) {
-      throw new LayerError(
-        ErrorCode.FORBIDDEN,
-        `SMM provider ${this.provider.id} refused this account`,
-        info(panelError),
-      );
-    }
-    if (res.status >= 500) {
-      // a gateway error in front of a write may hide a write that happened
-      if (kind === 'write' && proxyGaveUp(res.status))
-        throw this.bad(action, res, kind, `HTTP ${res.status}`);
-      throw new LayerError(
-        ErrorCode.UPSTREAM_UNAVAILABLE,
-        `SMM provider ${this.provider.id} failed with HTTP ${res.status}`,
-        info(panelError ?? this.http.excerpt(res.body, 120)),
-      );
-    }
-    if (panelError !== undefined) return { refused: this.http.scrub(panelError) } satisfies PanelRefusal;
-    if (parsed === undefined || parseFailed) {
-      throw this.bad(action, res, kind, looksLikeHtml(res) ? 'an HTML page' : 'a body that is not JSON');
-    }
-    if (res.status >= 400) throw this.bad(action, res, kind, `HTTP ${res.status}`);
+    if (panelError !== undefined) return { refused: this.answers.scrub(panelError) } satisfies PanelRefusal;
+    if (body.kind !== 'json') throw this.answers.unexpected(sent, bodyText(body), res);
+    if (res.status >= 400) throw this.answers.unexpected(sent, `HTTP ${res.status}`, res);
     return parsed;
   }
 
@@ -423,12 +392,7 @@ export class HttpSmmApi implements SmmApi {
     if (isRefusal(body)) return body;
     const order = isRecord(body) ? toStr(body.order) : null;
     if (order === null || !/^\d+$/.test(order)) {
-      throw new LayerError(
-        ErrorCode.OUTCOME_UNKNOWN,
-        `SMM provider ${this.provider.id} answered add without an order id: the order may have been placed. ` +
-          'Check the panel before trying again.',
-        this.http.info(action),
-      );
+      throw this.answers.unknown({ action, kind: 'write' }, 'a body without an order id');
     }
     return { order };
   }
@@ -480,26 +444,17 @@ export class HttpSmmApi implements SmmApi {
   }
 
   private shapeError(action: string, expected: string): LayerError {
-    return new LayerError(
-      ErrorCode.UPSTREAM_BAD_RESPONSE,
-      `SMM provider ${this.provider.id} answered ${action} with a body that is not ${expected}`,
-      this.http.info(action),
-    );
+    return this.answers.shapeError({ action, kind: 'read' }, expected);
   }
 
   private writeShapeError(action: string): LayerError {
-    return new LayerError(
-      ErrorCode.OUTCOME_UNKNOWN,
-      `SMM provider ${this.provider.id} answered ${action} with a body this layer cannot read: ` +
-        'the request may have taken effect.',
-      this.http.info(action),
-    );
+    return this.answers.unknown({ action, kind: 'write' }, 'a body this layer cannot read');
   }
 
   private refusalError(action: string, r: PanelRefusal): LayerError {
     return new LayerError(
       ErrorCode.UPSTREAM_BAD_RESPONSE,
-      `SMM provider ${this.provider.id} refused ${action}: ${r.refused}`,
+      `${this.label} refused ${action}: ${r.refused}`,
       this.http.info(action, { message: r.refused }),
     );
   }

@@ -1,13 +1,7 @@
-import { ErrorCode, LayerError } from '../shared/errors.ts';
-import {
-  proxyGaveUp,
-  UpstreamHttp,
-  looksLikeHtml,
-  parseJsonExact,
-  pathSegment,
-  type CallKind,
-  type UpstreamResponse,
-} from '../shared/http.ts';
+import type { LayerError } from '../shared/errors.ts';
+import { ErrorCode } from '../shared/errors.ts';
+import { AnswerReader, bodyText, readBody } from '../shared/answer.ts';
+import { UpstreamHttp, pathSegment, type CallKind, type UpstreamResponse } from '../shared/http.ts';
 import type { HttpSettings } from '../shared/config.ts';
 import { enumKey, isRecord, toDecimal, toInt, toStr } from '../shared/values.ts';
 import type {
@@ -141,6 +135,7 @@ type Interpreted = { ok: Record<string, unknown> } | Refusal;
 
 export class HttpSolmateApi implements SolmateApi {
   private readonly http: UpstreamHttp;
+  private readonly answers: AnswerReader;
 
   /**
    * @param authorization a full `Basic …` header value
@@ -152,7 +147,8 @@ export class HttpSolmateApi implements SolmateApi {
     secrets: string[],
     settings: HttpSettings,
   ) {
-    this.http = new UpstreamHttp({ api: 'solmate', baseUrl, secrets, ...settings });
+    this.http = new UpstreamHttp({ api: 'solmate', baseUrl, secrets, label: 'Solmate', ...settings });
+    this.answers = new AnswerReader(this.http, 'Solmate');
   }
 
   private async call(
@@ -187,76 +183,45 @@ export class HttpSolmateApi implements SolmateApi {
     kind: CallKind,
     statusIsData: boolean,
   ): Interpreted {
-    let parsed: unknown;
-    if (!looksLikeHtml(res) && res.body.trim() !== '') {
-      try {
-        parsed = parseJsonExact(res.body);
-      } catch {
-        parsed = undefined;
-      }
-    }
+    const sent = { action, kind };
+    const first = readBody(res);
+    const parsed = first.kind === 'json' ? first.value : undefined;
     const message = isRecord(parsed) ? toStr(parsed.message) : null;
-    const info = () =>
-      this.http.info(action, { status: res.status, message: message ?? this.http.excerpt(res.body, 120) });
-
-    if (res.status === 401 || (message !== null && AUTH_TEXT.test(message) && !isNotFoundText(message))) {
-      throw new LayerError(ErrorCode.UNAUTHENTICATED, 'Solmate refused the credentials', info());
+    const words = message ?? undefined;
+    // the seed dialect answers a bad password with 200 and a message
+    if (message !== null && AUTH_TEXT.test(message) && !isNotFoundText(message) && res.status < 500) {
+      throw this.answers.error(
+        ErrorCode.UNAUTHENTICATED,
+        'Solmate refused the credentials',
+        sent,
+        res,
+        words,
+      );
     }
-    if (res.status === 429) {
-      throw new LayerError(ErrorCode.RATE_LIMITED, 'Solmate is rate limiting this account', info());
-    }
-    if (res.status >= 500) {
-      // a gateway error in front of a write may hide a write that went through
-      if (kind === 'write' && proxyGaveUp(res.status)) {
-        throw this.outcomeUnknown(action, `HTTP ${res.status}`, res);
-      }
-      throw new LayerError(ErrorCode.UPSTREAM_UNAVAILABLE, `Solmate failed with HTTP ${res.status}`, info());
-    }
+    const body = this.answers.read(sent, res, {
+      words,
+      subject: 'this account',
+      forbiddenIsRefusal: kind === 'write',
+    });
     if (!isRecord(parsed)) {
-      const why =
-        parsed !== undefined
-          ? 'JSON that is not an object'
-          : looksLikeHtml(res)
-            ? 'an HTML page'
-            : 'a body that is not JSON';
-      throw this.bad(action, res, kind, why);
+      throw this.answers.unexpected(
+        sent,
+        body.kind === 'json' ? 'JSON that is not an object' : bodyText(body),
+        res,
+      );
     }
     const statusText = toStr(parsed.status);
     const failed = statusText !== null && /^fail(ed|ure)?$/i.test(statusText.trim());
     const bareMessage = message !== null && statusText === null && (statusIsData || parsed.id === undefined);
     if (failed || bareMessage || res.status >= 400) {
-      if (message === null && !failed) throw this.bad(action, res, kind, `HTTP ${res.status}`);
-      if (res.status === 403 && kind === 'read') {
-        throw new LayerError(ErrorCode.FORBIDDEN, 'Solmate refused this account', info());
-      }
-      return { refused: this.http.scrub(message ?? statusText ?? 'failed'), httpStatus: res.status };
+      if (message === null && !failed) throw this.answers.unexpected(sent, `HTTP ${res.status}`, res);
+      return { refused: this.answers.scrub(message ?? statusText ?? 'failed'), httpStatus: res.status };
     }
     return { ok: parsed };
   }
 
-  private bad(action: string, res: UpstreamResponse, kind: CallKind, why: string): LayerError {
-    if (kind === 'write' && res.status < 300) return this.outcomeUnknown(action, why, res);
-    return new LayerError(
-      ErrorCode.UPSTREAM_BAD_RESPONSE,
-      `Solmate answered ${action} with ${why}`,
-      this.http.info(action, { status: res.status, message: this.http.excerpt(res.body) }),
-    );
-  }
-
-  private outcomeUnknown(action: string, why: string, res?: UpstreamResponse): LayerError {
-    return new LayerError(
-      ErrorCode.OUTCOME_UNKNOWN,
-      `Solmate answered ${action} with ${why}: it may have taken effect. Check the order before trying again.`,
-      this.http.info(action, res ? { status: res.status, message: this.http.excerpt(res.body) } : {}),
-    );
-  }
-
   private shapeError(action: string, expected: string): LayerError {
-    return new LayerError(
-      ErrorCode.UPSTREAM_BAD_RESPONSE,
-      `Solmate answered ${action} with a body that is not ${expected}`,
-      this.http.info(action),
-    );
+    return this.answers.shapeError({ action, kind: 'read' }, expected);
   }
 
   async getOrder(id: string): Promise<AdOrderRecord | Refusal> {
@@ -287,7 +252,7 @@ export class HttpSolmateApi implements SolmateApi {
     if (isRefusal(r)) return r;
     const id = toStr(r.ok.id);
     if (id === null || !/^\d{1,20}$/.test(id)) {
-      throw this.outcomeUnknown('createOrder', 'a body without an order id');
+      throw this.answers.unknown({ action: 'createOrder', kind: 'write' }, 'a body without an order id');
     }
     return { id };
   }

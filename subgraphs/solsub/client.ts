@@ -1,11 +1,6 @@
 import { ErrorCode, LayerError } from '../shared/errors.ts';
-import {
-  UpstreamHttp,
-  looksLikeHtml,
-  parseJsonExact,
-  proxyGaveUp,
-  type UpstreamResponse,
-} from '../shared/http.ts';
+import { AnswerReader, bodyText, readBody, type Body, type Sent } from '../shared/answer.ts';
+import { UpstreamHttp, type UpstreamResponse } from '../shared/http.ts';
 import type { HttpSettings } from '../shared/config.ts';
 import { isRecord, toBool, toStr } from '../shared/values.ts';
 import type { MatchIdState } from './__generated__/resolvers-types.ts';
@@ -61,9 +56,7 @@ interface ValidationIssue {
 
 interface Answer {
   status: number;
-  /** false when the body is HTML, empty or not JSON */
-  json: boolean;
-  body: unknown;
+  body: Body;
   /** `detail` when it is a string */
   detail: string | null;
   /** `detail` when it is a framework's list of validation issues */
@@ -94,13 +87,15 @@ const MISSING_KEY_HINT = 'send a cluster key in x-solsub-api-key or set SOLSUB_A
 
 export class HttpSolsubApi implements SolsubApi {
   private readonly http: UpstreamHttp;
+  private readonly answers: AnswerReader;
 
   constructor(
     baseUrl: string,
     private readonly apiKey: string,
     settings: HttpSettings,
   ) {
-    this.http = new UpstreamHttp({ api: 'solsub', baseUrl, ...settings, secrets: [apiKey] });
+    this.http = new UpstreamHttp({ api: 'solsub', baseUrl, ...settings, secrets: [apiKey], label: 'SolSub' });
+    this.answers = new AnswerReader(this.http, 'SolSub');
   }
 
   async check(matchId: string): Promise<MatchIdStatusRecord> {
@@ -114,9 +109,10 @@ export class HttpSolsubApi implements SolsubApi {
       kind: 'read',
       action: CHECK,
     });
-    if (res.status >= 500) throw this.unavailable(CHECK, res);
-    const a = this.read(res);
-    if (!a.json) throw this.unreadable(CHECK, res);
+    const sent = { action: CHECK, kind: 'read' } as const;
+    const a = this.read(sent, res);
+    if (a.body.kind !== 'json')
+      throw this.answers.unexpected(sent, `HTTP ${a.status} and ${bodyText(a.body)}`, res);
     if (a.issues) throw this.validationError(CHECK, a);
     const state = STATES[a.status];
     if (state) {
@@ -152,16 +148,15 @@ export class HttpSolsubApi implements SolsubApi {
       kind: 'write',
       action: CREATE,
     });
-    // a gateway error in front of SolSub may hide a create that happened
-    if (proxyGaveUp(res.status)) throw this.outcomeUnknown(matchId, `HTTP ${res.status}`, res);
-    if (res.status >= 500) throw this.unavailable(CREATE, res);
-    const a = this.read(res);
+    const sent = { action: CREATE, kind: 'write' } as const;
+    const a = this.read(sent, res);
+    if (a.body.kind !== 'json')
+      throw this.answers.unexpected(sent, `HTTP ${a.status} and ${bodyText(a.body)}`, res);
     if (a.status >= 200 && a.status < 300) {
-      const created = a.json ? parseCreated(a.body) : null;
-      if (!created) throw this.outcomeUnknown(matchId, `HTTP ${a.status} with a body it cannot read`, res);
+      const created = parseCreated(a.body.value);
+      if (!created) throw this.answers.unknown(sent, `HTTP ${a.status} and a body it cannot read`, res);
       return created;
     }
-    if (!a.json) throw this.unreadable(CREATE, res);
     if (a.issues) {
       if (a.issues.some(isKeyIssue)) throw this.keyError(CREATE, a);
       return { refused: 'INVALID', message: issuesText(a.issues) };
@@ -187,29 +182,33 @@ export class HttpSolsubApi implements SolsubApi {
       case 429:
         throw this.error(ErrorCode.RATE_LIMITED, "SolSub's usage limit is reached", CREATE, a);
       default:
-        throw this.shapeError(CREATE, a, 'one of its documented statuses');
+        throw this.answers.unexpected(
+          sent,
+          `HTTP ${a.status}, not one of its documented statuses`,
+          res,
+          a.detail ?? undefined,
+        );
     }
   }
 
-  private read(res: UpstreamResponse): Answer {
-    let body: unknown;
-    let json = false;
-    if (!looksLikeHtml(res) && res.body.trim() !== '') {
-      try {
-        body = parseJsonExact(res.body);
-        json = true;
-      } catch {
-        // stays json: false
-      }
-    }
-    const detail = isRecord(body) ? body.detail : undefined;
-    return {
+  /** Reads the answer through the common ladder; SolSub's own status table is the caller's. */
+  private read(sent: Sent, res: UpstreamResponse): Answer {
+    const body = readBody(res);
+    const detail = body.kind === 'json' && isRecord(body.value) ? body.value.detail : undefined;
+    const a: Answer = {
       status: res.status,
-      json,
       body,
       detail: typeof detail === 'string' ? this.http.scrub(detail) : null,
       issues: validationIssues(detail),
     };
+    this.answers.read(sent, res, {
+      words: a.detail ?? (a.issues ? issuesText(a.issues) : undefined),
+      subject: 'this API key',
+      // 403 is in SolSub's own table (a key error on a check, NOT_ALLOWED on a create)
+      forbiddenIsRefusal: true,
+      unauthenticated: () => this.keyError(sent.action, a),
+    });
+    return a;
   }
 
   private error(code: ErrorCode, message: string, action: string, a: Answer): LayerError {
@@ -244,43 +243,12 @@ export class HttpSolsubApi implements SolsubApi {
     return this.error(ErrorCode.BAD_USER_INPUT, 'SolSub says a required parameter is missing', action, a);
   }
 
-  private unavailable(action: string, res: UpstreamResponse): LayerError {
-    const a = this.read(res);
-    return new LayerError(
-      ErrorCode.UPSTREAM_UNAVAILABLE,
-      `SolSub failed with HTTP ${res.status}`,
-      this.http.info(action, { status: res.status, message: a.detail ?? this.http.excerpt(res.body, 120) }),
-    );
-  }
-
-  private unreadable(action: string, res: UpstreamResponse): LayerError {
-    const what = looksLikeHtml(res)
-      ? 'an HTML page'
-      : res.body.trim() === ''
-        ? 'no body'
-        : 'a body that is not JSON';
-    return new LayerError(
-      ErrorCode.UPSTREAM_BAD_RESPONSE,
-      `SolSub answered ${action} with HTTP ${res.status} and ${what}`,
-      this.http.info(action, { status: res.status, message: this.http.excerpt(res.body, 120) }),
-    );
-  }
-
   private shapeError(action: string, a: Answer, expected: string): LayerError {
     return this.error(
       ErrorCode.UPSTREAM_BAD_RESPONSE,
       `SolSub answered ${action} with HTTP ${a.status}, not ${expected}`,
       action,
       a,
-    );
-  }
-
-  private outcomeUnknown(matchId: string, what: string, res: UpstreamResponse): LayerError {
-    return new LayerError(
-      ErrorCode.OUTCOME_UNKNOWN,
-      `SolSub answered ${CREATE} with ${what}: Match ID ${matchId} may have been created. ` +
-        'Check it with matchIdStatus before trying again.',
-      this.http.info(CREATE, { status: res.status, message: this.http.excerpt(res.body, 120) }),
     );
   }
 }

@@ -51,6 +51,9 @@ export const READ_CODES: Record<FaultKind, string> = {
   html: 'UPSTREAM_BAD_RESPONSE',
   rateLimit: 'RATE_LIMITED',
   wrongShape: 'UPSTREAM_BAD_RESPONSE',
+  commitThenStatus: 'UPSTREAM_UNAVAILABLE',
+  commitThenReset: 'UPSTREAM_UNAVAILABLE',
+  commitThenHang: 'UPSTREAM_UNAVAILABLE',
 };
 
 /**
@@ -59,7 +62,7 @@ export const READ_CODES: Record<FaultKind, string> = {
  */
 export const WRITE_CODES: Record<FaultKind, string> = {
   latency: 'OUTCOME_UNKNOWN',
-  status: 'UPSTREAM_UNAVAILABLE', // a plain 503: refused before doing anything
+  status: 'OUTCOME_UNKNOWN', // a 503 may come after the write was done (every 5xx does)
   reset: 'OUTCOME_UNKNOWN',
   hang: 'OUTCOME_UNKNOWN',
   slowBody: 'OUTCOME_UNKNOWN',
@@ -67,6 +70,9 @@ export const WRITE_CODES: Record<FaultKind, string> = {
   html: 'OUTCOME_UNKNOWN',
   rateLimit: 'RATE_LIMITED',
   wrongShape: 'OUTCOME_UNKNOWN',
+  commitThenStatus: 'OUTCOME_UNKNOWN',
+  commitThenReset: 'OUTCOME_UNKNOWN',
+  commitThenHang: 'OUTCOME_UNKNOWN',
 };
 
 export const FAULTS: FaultKind[] = [
@@ -79,6 +85,9 @@ export const FAULTS: FaultKind[] = [
   'html',
   'rateLimit',
   'wrongShape',
+  'commitThenStatus',
+  'commitThenReset',
+  'commitThenHang',
 ];
 
 export const API_TABLE: Partial<Record<ApiName, ApiRow>> = {

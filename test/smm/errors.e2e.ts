@@ -85,10 +85,10 @@ describe('SMM upstream failures become the graph error vocabulary', () => {
     expect(emu.calls('sosyal/add')).toHaveLength(1);
   });
 
-  it('an add order meeting a 503 is UPSTREAM_UNAVAILABLE, sent once', async () => {
+  it('an add order meeting a 503 is OUTCOME_UNKNOWN (the order may have been placed), sent once', async () => {
     emu.setFault({ kind: 'status', status: 503, match: 'sosyal/add' });
     const r = await q(ADD);
-    expect(codes(r)).toEqual([{ path: 'smmAddOrder', code: 'UPSTREAM_UNAVAILABLE' }]);
+    expect(codes(r)).toEqual([{ path: 'smmAddOrder', code: 'OUTCOME_UNKNOWN' }]);
     expect(emu.calls('sosyal/add')).toHaveLength(1);
   });
 

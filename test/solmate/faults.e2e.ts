@@ -218,9 +218,9 @@ describe('faults on writes (never retried)', () => {
     ['a 200 without an id', 'OUTCOME_UNKNOWN', { kind: 'wrongShape' as const }],
     ['HTTP 502 from a proxy', 'OUTCOME_UNKNOWN', { kind: 'status' as const, status: 502 }],
     ['HTTP 504 from a proxy', 'OUTCOME_UNKNOWN', { kind: 'status' as const, status: 504 }],
-    ['HTTP 503', 'UPSTREAM_UNAVAILABLE', { kind: 'status' as const, status: 503 }],
-    ['HTTP 500', 'UPSTREAM_UNAVAILABLE', { kind: 'status' as const, status: 500 }],
-    ['an HTML error page with 403', 'UPSTREAM_BAD_RESPONSE', { kind: 'html' as const, status: 403 }],
+    ['HTTP 503', 'OUTCOME_UNKNOWN', { kind: 'status' as const, status: 503 }],
+    ['HTTP 500', 'OUTCOME_UNKNOWN', { kind: 'status' as const, status: 500 }],
+    ['an undocumented HTML page with 403', 'OUTCOME_UNKNOWN', { kind: 'html' as const, status: 403 }],
     ['HTTP 429', 'RATE_LIMITED', { kind: 'rateLimit' as const }],
   ])('answers create with %s as %s, after exactly one call', async (_what, code, fault) => {
     s.emu.setFault({ ...fault, match: 'createOrder' });
