@@ -32,10 +32,12 @@ let starting: Promise<Provider | null> | null = null;
 export const tracingEnabled = (): boolean => enabled;
 
 /**
- * Registers the process's tracer provider (once; later calls share the first). The exporter reads
- * the rest of the standard OTEL_EXPORTER_OTLP_* variables (headers, timeout) itself.
+ * Registers the process's tracer provider (once; later calls share the first). It reads
+ * process.env because the exporter reads the rest of the standard OTEL_EXPORTER_OTLP_* variables
+ * (protocol, headers, timeout) from there itself.
  */
-export function startTracing(env: NodeJS.ProcessEnv = process.env): Promise<Provider | null> {
+export function startTracing(): Promise<Provider | null> {
+  const env = process.env;
   if (starting) return starting;
   if (!tracingConfigured(env)) return Promise.resolve(null);
   starting = (async () => {
@@ -60,6 +62,21 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env): Promise<Prov
     return provider;
   })();
   return starting;
+}
+
+/**
+ * Flushes and unregisters the provider, back to the API's no-ops (the bench alternates tracing
+ * off and on in one process to compare them).
+ */
+export async function stopTracing(): Promise<void> {
+  const provider = await starting;
+  enabled = false;
+  starting = null;
+  if (!provider) return;
+  await provider.shutdown();
+  trace.disable();
+  context.disable();
+  propagation.disable();
 }
 
 /** Sends the spans still buffered (on shutdown, and in tests before reading the receiver). */
