@@ -28,6 +28,8 @@ import {
 } from './limits.ts';
 import { opsRouter } from './ops.ts';
 import { graphiql } from './graphiql.ts';
+import { corsFromEnv, handleCors } from './cors.ts';
+import { landingPage } from './landing.ts';
 import { GATEWAY_SECRET_HEADER } from '../lib/secret.ts';
 import { listen, type RunningService } from '../lib/listen.ts';
 import { isCallerHeader, type StackPart } from '../stack/part.ts';
@@ -147,6 +149,11 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
   checkExposure(host, access, opts.upstreamCredentials ?? serverSideCredentials(env, apis));
   await startTracing();
   const armor = armorProtection(limits, production());
+  const cors = {
+    ...corsFromEnv(env),
+    allowHeader: (h: string) => apis.some((a) => isCallerHeader(a.callerHeaders, h)),
+  };
+  const landing = landingPage(production());
   const subgraphUrls = new Map<string, string>();
   // undici with keep-alive instead of Apollo's default fetcher (make-fetch-happen): that one
   // builds an Error stack per request to tell http from https, about a fifth of the
@@ -178,6 +185,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
       listItemsPlugin(limits),
       metricsPlugin('gateway', 'info'),
       ApolloServerPluginCacheControlDisabled(),
+      landing.plugin,
     ],
     formatError: formatGatewayError,
   });
@@ -185,6 +193,11 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
 
   const app = express();
   app.disable('x-powered-by');
+  // before anything that asks for credentials: a browser's preflight carries none
+  app.use((req, res, next) => {
+    if (!handleCors(cors, req, res)) next();
+  });
+  if (landing.redirectRoot) app.get('/', (_req, res) => res.redirect(302, '/graphql'));
   app.use(opsRouter({ subgraphs: subgraphUrls, secret: opts.secret, apiKeys: access.keys }));
   app.use('/graphiql', graphiql());
   app.use(

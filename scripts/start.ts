@@ -11,9 +11,10 @@ for (const [name, emu] of Object.entries(stack.emulators))
   logger.info({ api: name, url: emu.url }, `${name} emulator`);
 for (const [name, sg] of Object.entries(stack.subgraphs))
   logger.info({ api: name, url: sg.url }, `${name} subgraph`);
+const graphiqlUrl = new URL('/graphiql', stack.gatewayUrl).toString();
 logger.info(
-  { url: stack.gatewayUrl },
-  `gateway ready: ${stack.gatewayUrl} (open it in a browser for Apollo Sandbox)`,
+  { url: stack.gatewayUrl, graphiql: graphiqlUrl },
+  `gateway ready: ${stack.gatewayUrl} (Apollo Sandbox in a browser; offline, GraphiQL at ${graphiqlUrl})`,
 );
 
 exitOnSignals((graceMs) => stack.close(graceMs));
