@@ -1,6 +1,7 @@
 // What the reliability suites need to know about each API: the one table to extend when an API
 // is added (faults.e2e.ts, breaker.e2e.ts, sentinels.e2e.ts and load.e2e.ts iterate over every
-// part of stack/parts/index.ts and look its row up here; a part without a row fails loudly).
+// part of stack/parts/index.ts and look its row up here; a registered API without a row does
+// not compile).
 import type { FaultKind } from '../../emulators/shared/emulator.ts';
 import type { StackPart } from '../../stack/part.ts';
 
@@ -90,7 +91,7 @@ export const FAULTS: FaultKind[] = [
   'commitThenHang',
 ];
 
-export const API_TABLE: Partial<Record<ApiName, ApiRow>> = {
+export const API_TABLE: Record<ApiName, ApiRow> = {
   smm: {
     read: () => 'smmOrder(provider: "sosyal", id: "23501") { id status }',
     readMatch: 'sosyal/status',

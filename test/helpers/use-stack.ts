@@ -1,0 +1,54 @@
+import { print, type DocumentNode } from 'graphql';
+import { afterAll, beforeAll } from 'vitest';
+import type { Stack, StackOptions } from '../../stack/index.ts';
+import type { StackPart } from '../../stack/part.ts';
+import { gql, startTestStack, type GqlResult } from './stack.ts';
+
+/** The shape of codegen's typed documents (TypedDocumentNode), so their result type flows here. */
+type TypedDocument<R, V> = DocumentNode & { __apiType?: (variables: V) => R };
+
+export interface StackHandle {
+  /** the running stack (throws when read before beforeAll has run) */
+  readonly stack: Stack;
+  /**
+   * Sends one of the generated client documents (client/__generated__) through the gateway: the
+   * payload's type is the document's, not one written again by hand.
+   */
+  query<R, V extends Record<string, unknown>>(
+    doc: TypedDocument<R, V>,
+    variables?: V,
+    headers?: Record<string, string>,
+  ): Promise<GqlResult<R>>;
+  /** the same with a query written inline, for what no app document covers */
+  send<R = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GqlResult<R>>;
+}
+
+/**
+ * Starts a stack of `parts` (every registered API when omitted; emulators always stand in) for
+ * the enclosing describe block: started in beforeAll, closed in afterAll.
+ */
+export function useStack(
+  parts?: StackPart<string>[],
+  options: Omit<StackOptions, 'parts'> = {},
+): StackHandle {
+  let running: Stack | undefined;
+  beforeAll(async () => {
+    running = await startTestStack({ ...options, ...(parts ? { parts } : {}) });
+  });
+  afterAll(() => running?.close());
+  const stack = (): Stack => {
+    if (!running) throw new Error('useStack: the stack is read before beforeAll started it');
+    return running;
+  };
+  return {
+    get stack() {
+      return stack();
+    },
+    query: (doc, variables, headers) => gql(stack().gatewayUrl, print(doc), variables, headers),
+    send: (query, variables, headers) => gql(stack().gatewayUrl, query, variables, headers),
+  };
+}
