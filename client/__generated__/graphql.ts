@@ -193,6 +193,26 @@ export type SendMessageInput = {
 };
 
 /**
+ * What became of one order in a refill or cancel. Large lists are sent in chunks of 100 ids, one
+ * chunk after another, never retried; each order's outcome is that of its own chunk.
+ */
+export type SmmActionOutcome =
+  /** The panel accepted the request for this order. */
+  | 'DONE'
+  /**
+   * The order's chunk was never sent (an earlier chunk failed, the circuit was open, the request ran
+   * out of time): nothing happened, asking again is safe.
+   */
+  | 'NOT_SENT'
+  /**
+   * The order's chunk was sent and no clean answer came back (timeout, reset, 5xx, unreadable body):
+   * the request may have been applied. Check the order (smmOrders / smmRefills) before asking again.
+   */
+  | 'OUTCOME_UNKNOWN'
+  /** The panel refused this order (its words in error, its code in code): nothing happened. */
+  | 'REFUSED';
+
+/**
  * Every field of every service type of the protocol. Which ones a service needs depends on its
  * type (see the README); the layer checks them against the service before calling the panel.
  */
@@ -305,15 +325,25 @@ export type UpdateOrderInput = {
   totalBudget?: string | null | undefined;
 };
 
+export type DashboardQueryVariables = Exact<{
+  smmProvider: string | number;
+  smmOrderIds: Array<string | number> | string | number;
+  adOrderIds: Array<string | number> | string | number;
+  matchIds: Array<string> | string;
+}>;
+
+
+export type DashboardQuery = { smmProviders: Array<{ id: string, name: string | null, balance: { amount: string, currency: string } | null }>, smmOrders: Array<{ provider: string, id: string, status: SmmOrderStatus | null, statusText: string | null, charge: string | null, currency: string | null } | null> | null, orders: Array<{ id: string, title: string | null, network: AdNetwork | null, totalBudget: string | null, status: AdOrderStatus | null } | null> | null, matchIdStatuses: Array<{ matchId: string, state: MatchIdState, active: boolean } | null> | null, likenamaViewer: { username: string, likeCredit: number, coinCredit: number } | null };
+
 export type LikenamaViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type LikenamaViewerQuery = { likenamaViewer: { username: string, likeCredit: number, coinCredit: number } };
+export type LikenamaViewerQuery = { likenamaViewer: { username: string, likeCredit: number, coinCredit: number } | null };
 
 export type CampaignsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type CampaignsQuery = { campaigns: Array<{ id: string, targetUrl: string, campaignType: string | null, paymentType: CampaignPaymentType | null, status: CampaignStatus | null, statusText: string | null, budget: number | null, totalLikes: number | null }> };
+export type CampaignsQuery = { campaigns: Array<{ id: string, targetUrl: string, campaignType: string | null, paymentType: CampaignPaymentType | null, status: CampaignStatus | null, statusText: string | null, budget: number | null, totalLikes: number | null }> | null };
 
 export type NextCampaignQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -326,12 +356,12 @@ export type LikeCampaignMutationVariables = Exact<{
 }>;
 
 
-export type LikeCampaignMutation = { likeCampaign: { user: { username: string, likeCredit: number, coinCredit: number } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } };
+export type LikeCampaignMutation = { likeCampaign: { user: { username: string, likeCredit: number, coinCredit: number } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } | null };
 
 export type ProductsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ProductsQuery = { products: Array<{ id: string, title: string, productType: string | null, price: number, description: string | null }> };
+export type ProductsQuery = { products: Array<{ id: string, title: string, productType: string | null, price: number, description: string | null }> | null };
 
 export type PurchaseProductMutationVariables = Exact<{
   id: string | number;
@@ -339,19 +369,19 @@ export type PurchaseProductMutationVariables = Exact<{
 }>;
 
 
-export type PurchaseProductMutation = { purchaseProduct: { code: string | null, product: { id: string, title: string } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } };
+export type PurchaseProductMutation = { purchaseProduct: { code: string | null, product: { id: string, title: string } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } | null };
 
 export type BundlesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type BundlesQuery = { bundles: Array<{ bazaarSku: string, price: string, coins: number, freeCoins: number }> };
+export type BundlesQuery = { bundles: Array<{ bazaarSku: string, price: string, coins: number, freeCoins: number }> | null };
 
 export type SendMessageMutationVariables = Exact<{
   input: SendMessageInput;
 }>;
 
 
-export type SendMessageMutation = { sendMessage: { sent: boolean, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } };
+export type SendMessageMutation = { sendMessage: { sent: boolean, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } | null };
 
 export type UserErrorFieldsFragment = { field: Array<string> | null, message: string, code: string };
 
@@ -369,7 +399,7 @@ export type SmmServicesQueryVariables = Exact<{
 }>;
 
 
-export type SmmServicesQuery = { smmServices: Array<{ id: string, name: string, type: SmmServiceType, typeText: string, category: string | null, rate: string, min: number, max: number, refill: boolean, cancel: boolean, dripfeed: boolean | null, description: string | null }> };
+export type SmmServicesQuery = { smmServices: Array<{ id: string, name: string, type: SmmServiceType, typeText: string, category: string | null, rate: string, min: number, max: number, refill: boolean, cancel: boolean, dripfeed: boolean | null, description: string | null }> | null };
 
 export type SmmOrdersQueryVariables = Exact<{
   provider: string | number;
@@ -377,7 +407,7 @@ export type SmmOrdersQueryVariables = Exact<{
 }>;
 
 
-export type SmmOrdersQuery = { smmOrders: Array<{ provider: string, id: string, status: SmmOrderStatus | null, statusText: string | null, charge: string | null, startCount: number | null, remains: number | null, currency: string | null } | null> };
+export type SmmOrdersQuery = { smmOrders: Array<{ provider: string, id: string, status: SmmOrderStatus | null, statusText: string | null, charge: string | null, startCount: number | null, remains: number | null, currency: string | null } | null> | null };
 
 export type SmmRefillsQueryVariables = Exact<{
   provider: string | number;
@@ -385,7 +415,7 @@ export type SmmRefillsQueryVariables = Exact<{
 }>;
 
 
-export type SmmRefillsQuery = { smmRefills: Array<{ provider: string, id: string, status: SmmRefillStatus | null, statusText: string | null } | null> };
+export type SmmRefillsQuery = { smmRefills: Array<{ provider: string, id: string, status: SmmRefillStatus | null, statusText: string | null } | null> | null };
 
 export type SmmAddOrderMutationVariables = Exact<{
   provider: string | number;
@@ -394,7 +424,7 @@ export type SmmAddOrderMutationVariables = Exact<{
 }>;
 
 
-export type SmmAddOrderMutation = { smmAddOrder: { order: { provider: string, id: string, status: SmmOrderStatus | null, statusText: string | null, charge: string | null, startCount: number | null, remains: number | null, currency: string | null } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } };
+export type SmmAddOrderMutation = { smmAddOrder: { order: { provider: string, id: string, status: SmmOrderStatus | null, statusText: string | null, charge: string | null, startCount: number | null, remains: number | null, currency: string | null } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } | null };
 
 export type SmmRefillMutationVariables = Exact<{
   provider: string | number;
@@ -402,7 +432,7 @@ export type SmmRefillMutationVariables = Exact<{
 }>;
 
 
-export type SmmRefillMutation = { smmRefill: { results: Array<{ orderId: string, error: string | null, refill: { provider: string, id: string, status: SmmRefillStatus | null, statusText: string | null } | null }>, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } };
+export type SmmRefillMutation = { smmRefill: { results: Array<{ orderId: string, outcome: SmmActionOutcome, code: string | null, error: string | null, refill: { provider: string, id: string, status: SmmRefillStatus | null, statusText: string | null } | null }>, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } | null };
 
 export type SmmCancelMutationVariables = Exact<{
   provider: string | number;
@@ -410,7 +440,7 @@ export type SmmCancelMutationVariables = Exact<{
 }>;
 
 
-export type SmmCancelMutation = { smmCancel: { results: Array<{ orderId: string, requested: boolean, error: string | null }>, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } };
+export type SmmCancelMutation = { smmCancel: { results: Array<{ orderId: string, outcome: SmmActionOutcome, requested: boolean, code: string | null, error: string | null }>, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } | null };
 
 export type AdOrderFieldsFragment = { id: string, title: string | null, network: AdNetwork | null, model: AdPricingModel | null, totalBudget: string | null, dailyBudget: string | null, materialUrl: string | null, clickUrl: string | null, displayTime: number | null, gender: AudienceGender | null, districts: Array<AdDistrict> | null, status: AdOrderStatus | null, statusText: string | null };
 
@@ -431,7 +461,7 @@ export type AdOrdersQueryVariables = Exact<{
 }>;
 
 
-export type AdOrdersQuery = { orders: Array<{ id: string, title: string | null, network: AdNetwork | null, model: AdPricingModel | null, totalBudget: string | null, dailyBudget: string | null, materialUrl: string | null, clickUrl: string | null, displayTime: number | null, gender: AudienceGender | null, districts: Array<AdDistrict> | null, status: AdOrderStatus | null, statusText: string | null } | null> };
+export type AdOrdersQuery = { orders: Array<{ id: string, title: string | null, network: AdNetwork | null, model: AdPricingModel | null, totalBudget: string | null, dailyBudget: string | null, materialUrl: string | null, clickUrl: string | null, displayTime: number | null, gender: AudienceGender | null, districts: Array<AdDistrict> | null, status: AdOrderStatus | null, statusText: string | null } | null> | null };
 
 export type CreateOrderMutationVariables = Exact<{
   input: CreateOrderInput;
@@ -439,7 +469,7 @@ export type CreateOrderMutationVariables = Exact<{
 }>;
 
 
-export type CreateOrderMutation = { createOrder: { order: { id: string, title: string | null, network: AdNetwork | null, model: AdPricingModel | null, totalBudget: string | null, dailyBudget: string | null, materialUrl: string | null, clickUrl: string | null, displayTime: number | null, gender: AudienceGender | null, districts: Array<AdDistrict> | null, status: AdOrderStatus | null, statusText: string | null } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } };
+export type CreateOrderMutation = { createOrder: { order: { id: string, title: string | null, network: AdNetwork | null, model: AdPricingModel | null, totalBudget: string | null, dailyBudget: string | null, materialUrl: string | null, clickUrl: string | null, displayTime: number | null, gender: AudienceGender | null, districts: Array<AdDistrict> | null, status: AdOrderStatus | null, statusText: string | null } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } | null };
 
 export type UpdateOrderMutationVariables = Exact<{
   id: string | number;
@@ -447,28 +477,28 @@ export type UpdateOrderMutationVariables = Exact<{
 }>;
 
 
-export type UpdateOrderMutation = { updateOrder: { order: { id: string, title: string | null, network: AdNetwork | null, model: AdPricingModel | null, totalBudget: string | null, dailyBudget: string | null, materialUrl: string | null, clickUrl: string | null, displayTime: number | null, gender: AudienceGender | null, districts: Array<AdDistrict> | null, status: AdOrderStatus | null, statusText: string | null } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } };
+export type UpdateOrderMutation = { updateOrder: { order: { id: string, title: string | null, network: AdNetwork | null, model: AdPricingModel | null, totalBudget: string | null, dailyBudget: string | null, materialUrl: string | null, clickUrl: string | null, displayTime: number | null, gender: AudienceGender | null, districts: Array<AdDistrict> | null, status: AdOrderStatus | null, statusText: string | null } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } | null };
 
 export type PauseOrderMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type PauseOrderMutation = { pauseOrder: { order: { id: string, status: AdOrderStatus | null, statusText: string | null } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } };
+export type PauseOrderMutation = { pauseOrder: { order: { id: string, status: AdOrderStatus | null, statusText: string | null } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } | null };
 
 export type ResumeOrderMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type ResumeOrderMutation = { resumeOrder: { order: { id: string, status: AdOrderStatus | null, statusText: string | null } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } };
+export type ResumeOrderMutation = { resumeOrder: { order: { id: string, status: AdOrderStatus | null, statusText: string | null } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } | null };
 
 export type DeleteOrderMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type DeleteOrderMutation = { deleteOrder: { deletedId: string | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } };
+export type DeleteOrderMutation = { deleteOrder: { deletedId: string | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } | null };
 
 export type MatchIdStatusFieldsFragment = { matchId: string, state: MatchIdState, active: boolean, detail: string | null };
 
@@ -477,14 +507,14 @@ export type MatchIdStatusQueryVariables = Exact<{
 }>;
 
 
-export type MatchIdStatusQuery = { matchIdStatus: { matchId: string, state: MatchIdState, active: boolean, detail: string | null } };
+export type MatchIdStatusQuery = { matchIdStatus: { matchId: string, state: MatchIdState, active: boolean, detail: string | null } | null };
 
 export type MatchIdStatusesQueryVariables = Exact<{
   matchIds: Array<string> | string;
 }>;
 
 
-export type MatchIdStatusesQuery = { matchIdStatuses: Array<{ matchId: string, state: MatchIdState, active: boolean, detail: string | null }> };
+export type MatchIdStatusesQuery = { matchIdStatuses: Array<{ matchId: string, state: MatchIdState, active: boolean, detail: string | null } | null> | null };
 
 export type CreateMatchIdMutationVariables = Exact<{
   matchId: string;
@@ -492,13 +522,14 @@ export type CreateMatchIdMutationVariables = Exact<{
 }>;
 
 
-export type CreateMatchIdMutation = { createMatchId: { matchId: { matchId: string, cluster: string, isTrial: boolean, validTill: string | null } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } };
+export type CreateMatchIdMutation = { createMatchId: { matchId: { matchId: string, cluster: string, isTrial: boolean, validTill: string | null } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } | null };
 
 export const UserErrorFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserErrorFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UserError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]} as unknown as DocumentNode<UserErrorFieldsFragment, unknown>;
 export const SmmOrderFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SmmOrderFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SmmOrder"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"statusText"}},{"kind":"Field","name":{"kind":"Name","value":"charge"}},{"kind":"Field","name":{"kind":"Name","value":"startCount"}},{"kind":"Field","name":{"kind":"Name","value":"remains"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}}]}}]} as unknown as DocumentNode<SmmOrderFieldsFragment, unknown>;
 export const SmmRefillFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SmmRefillFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SmmRefill"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"statusText"}}]}}]} as unknown as DocumentNode<SmmRefillFieldsFragment, unknown>;
 export const AdOrderFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AdOrderFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AdOrder"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"network"}},{"kind":"Field","name":{"kind":"Name","value":"model"}},{"kind":"Field","name":{"kind":"Name","value":"totalBudget"}},{"kind":"Field","name":{"kind":"Name","value":"dailyBudget"}},{"kind":"Field","name":{"kind":"Name","value":"materialUrl"}},{"kind":"Field","name":{"kind":"Name","value":"clickUrl"}},{"kind":"Field","name":{"kind":"Name","value":"displayTime"}},{"kind":"Field","name":{"kind":"Name","value":"gender"}},{"kind":"Field","name":{"kind":"Name","value":"districts"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"statusText"}}]}}]} as unknown as DocumentNode<AdOrderFieldsFragment, unknown>;
 export const MatchIdStatusFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"MatchIdStatusFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"MatchIdStatus"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"matchId"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"active"}},{"kind":"Field","name":{"kind":"Name","value":"detail"}}]}}]} as unknown as DocumentNode<MatchIdStatusFieldsFragment, unknown>;
+export const DashboardDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Dashboard"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"smmProvider"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"smmOrderIds"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"adOrderIds"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"matchIds"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"smmProviders"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"balance"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"smmOrders"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"provider"},"value":{"kind":"Variable","name":{"kind":"Name","value":"smmProvider"}}},{"kind":"Argument","name":{"kind":"Name","value":"ids"},"value":{"kind":"Variable","name":{"kind":"Name","value":"smmOrderIds"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"statusText"}},{"kind":"Field","name":{"kind":"Name","value":"charge"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}}]}},{"kind":"Field","name":{"kind":"Name","value":"orders"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"ids"},"value":{"kind":"Variable","name":{"kind":"Name","value":"adOrderIds"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"network"}},{"kind":"Field","name":{"kind":"Name","value":"totalBudget"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}},{"kind":"Field","name":{"kind":"Name","value":"matchIdStatuses"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"matchIds"},"value":{"kind":"Variable","name":{"kind":"Name","value":"matchIds"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"matchId"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"active"}}]}},{"kind":"Field","name":{"kind":"Name","value":"likenamaViewer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"username"}},{"kind":"Field","name":{"kind":"Name","value":"likeCredit"}},{"kind":"Field","name":{"kind":"Name","value":"coinCredit"}}]}}]}}]} as unknown as DocumentNode<DashboardQuery, DashboardQueryVariables>;
 export const LikenamaViewerDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"LikenamaViewer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"likenamaViewer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"username"}},{"kind":"Field","name":{"kind":"Name","value":"likeCredit"}},{"kind":"Field","name":{"kind":"Name","value":"coinCredit"}}]}}]}}]} as unknown as DocumentNode<LikenamaViewerQuery, LikenamaViewerQueryVariables>;
 export const CampaignsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Campaigns"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"campaigns"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"targetUrl"}},{"kind":"Field","name":{"kind":"Name","value":"campaignType"}},{"kind":"Field","name":{"kind":"Name","value":"paymentType"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"statusText"}},{"kind":"Field","name":{"kind":"Name","value":"budget"}},{"kind":"Field","name":{"kind":"Name","value":"totalLikes"}}]}}]}}]} as unknown as DocumentNode<CampaignsQuery, CampaignsQueryVariables>;
 export const NextCampaignDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"NextCampaign"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nextCampaign"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"paymentType"}},{"kind":"Field","name":{"kind":"Name","value":"coinUserShare"}},{"kind":"Field","name":{"kind":"Name","value":"likeUserShare"}},{"kind":"Field","name":{"kind":"Name","value":"waiting"}},{"kind":"Field","name":{"kind":"Name","value":"cover"}},{"kind":"Field","name":{"kind":"Name","value":"description"}}]}}]}}]} as unknown as DocumentNode<NextCampaignQuery, NextCampaignQueryVariables>;
@@ -512,8 +543,8 @@ export const SmmServicesDocument = {"kind":"Document","definitions":[{"kind":"Op
 export const SmmOrdersDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SmmOrders"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"provider"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"ids"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"smmOrders"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"provider"},"value":{"kind":"Variable","name":{"kind":"Name","value":"provider"}}},{"kind":"Argument","name":{"kind":"Name","value":"ids"},"value":{"kind":"Variable","name":{"kind":"Name","value":"ids"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SmmOrderFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SmmOrderFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SmmOrder"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"statusText"}},{"kind":"Field","name":{"kind":"Name","value":"charge"}},{"kind":"Field","name":{"kind":"Name","value":"startCount"}},{"kind":"Field","name":{"kind":"Name","value":"remains"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}}]}}]} as unknown as DocumentNode<SmmOrdersQuery, SmmOrdersQueryVariables>;
 export const SmmRefillsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SmmRefills"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"provider"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"ids"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"smmRefills"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"provider"},"value":{"kind":"Variable","name":{"kind":"Name","value":"provider"}}},{"kind":"Argument","name":{"kind":"Name","value":"ids"},"value":{"kind":"Variable","name":{"kind":"Name","value":"ids"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SmmRefillFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SmmRefillFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SmmRefill"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"statusText"}}]}}]} as unknown as DocumentNode<SmmRefillsQuery, SmmRefillsQueryVariables>;
 export const SmmAddOrderDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SmmAddOrder"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"provider"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SmmAddOrderInput"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"idempotencyKey"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"smmAddOrder"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"provider"},"value":{"kind":"Variable","name":{"kind":"Name","value":"provider"}}},{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}},{"kind":"Argument","name":{"kind":"Name","value":"idempotencyKey"},"value":{"kind":"Variable","name":{"kind":"Name","value":"idempotencyKey"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"order"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SmmOrderFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserErrorFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SmmOrderFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SmmOrder"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"statusText"}},{"kind":"Field","name":{"kind":"Name","value":"charge"}},{"kind":"Field","name":{"kind":"Name","value":"startCount"}},{"kind":"Field","name":{"kind":"Name","value":"remains"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserErrorFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UserError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]} as unknown as DocumentNode<SmmAddOrderMutation, SmmAddOrderMutationVariables>;
-export const SmmRefillDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SmmRefill"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"provider"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"orderIds"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"smmRefill"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"provider"},"value":{"kind":"Variable","name":{"kind":"Name","value":"provider"}}},{"kind":"Argument","name":{"kind":"Name","value":"orderIds"},"value":{"kind":"Variable","name":{"kind":"Name","value":"orderIds"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"results"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"orderId"}},{"kind":"Field","name":{"kind":"Name","value":"refill"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SmmRefillFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"error"}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserErrorFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SmmRefillFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SmmRefill"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"statusText"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserErrorFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UserError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]} as unknown as DocumentNode<SmmRefillMutation, SmmRefillMutationVariables>;
-export const SmmCancelDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SmmCancel"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"provider"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"orderIds"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"smmCancel"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"provider"},"value":{"kind":"Variable","name":{"kind":"Name","value":"provider"}}},{"kind":"Argument","name":{"kind":"Name","value":"orderIds"},"value":{"kind":"Variable","name":{"kind":"Name","value":"orderIds"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"results"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"orderId"}},{"kind":"Field","name":{"kind":"Name","value":"requested"}},{"kind":"Field","name":{"kind":"Name","value":"error"}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserErrorFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserErrorFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UserError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]} as unknown as DocumentNode<SmmCancelMutation, SmmCancelMutationVariables>;
+export const SmmRefillDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SmmRefill"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"provider"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"orderIds"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"smmRefill"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"provider"},"value":{"kind":"Variable","name":{"kind":"Name","value":"provider"}}},{"kind":"Argument","name":{"kind":"Name","value":"orderIds"},"value":{"kind":"Variable","name":{"kind":"Name","value":"orderIds"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"results"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"orderId"}},{"kind":"Field","name":{"kind":"Name","value":"outcome"}},{"kind":"Field","name":{"kind":"Name","value":"refill"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SmmRefillFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"error"}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserErrorFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SmmRefillFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SmmRefill"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"statusText"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserErrorFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UserError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]} as unknown as DocumentNode<SmmRefillMutation, SmmRefillMutationVariables>;
+export const SmmCancelDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SmmCancel"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"provider"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"orderIds"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"smmCancel"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"provider"},"value":{"kind":"Variable","name":{"kind":"Name","value":"provider"}}},{"kind":"Argument","name":{"kind":"Name","value":"orderIds"},"value":{"kind":"Variable","name":{"kind":"Name","value":"orderIds"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"results"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"orderId"}},{"kind":"Field","name":{"kind":"Name","value":"outcome"}},{"kind":"Field","name":{"kind":"Name","value":"requested"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"error"}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserErrorFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserErrorFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UserError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]} as unknown as DocumentNode<SmmCancelMutation, SmmCancelMutationVariables>;
 export const AdDistrictsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AdDistricts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"adDistricts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]} as unknown as DocumentNode<AdDistrictsQuery, AdDistrictsQueryVariables>;
 export const AdOrderDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AdOrder"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"order"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"AdOrderFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AdOrderFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AdOrder"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"network"}},{"kind":"Field","name":{"kind":"Name","value":"model"}},{"kind":"Field","name":{"kind":"Name","value":"totalBudget"}},{"kind":"Field","name":{"kind":"Name","value":"dailyBudget"}},{"kind":"Field","name":{"kind":"Name","value":"materialUrl"}},{"kind":"Field","name":{"kind":"Name","value":"clickUrl"}},{"kind":"Field","name":{"kind":"Name","value":"displayTime"}},{"kind":"Field","name":{"kind":"Name","value":"gender"}},{"kind":"Field","name":{"kind":"Name","value":"districts"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"statusText"}}]}}]} as unknown as DocumentNode<AdOrderQuery, AdOrderQueryVariables>;
 export const AdOrdersDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AdOrders"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"ids"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"orders"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"ids"},"value":{"kind":"Variable","name":{"kind":"Name","value":"ids"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"AdOrderFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AdOrderFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AdOrder"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"network"}},{"kind":"Field","name":{"kind":"Name","value":"model"}},{"kind":"Field","name":{"kind":"Name","value":"totalBudget"}},{"kind":"Field","name":{"kind":"Name","value":"dailyBudget"}},{"kind":"Field","name":{"kind":"Name","value":"materialUrl"}},{"kind":"Field","name":{"kind":"Name","value":"clickUrl"}},{"kind":"Field","name":{"kind":"Name","value":"displayTime"}},{"kind":"Field","name":{"kind":"Name","value":"gender"}},{"kind":"Field","name":{"kind":"Name","value":"districts"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"statusText"}}]}}]} as unknown as DocumentNode<AdOrdersQuery, AdOrdersQueryVariables>;

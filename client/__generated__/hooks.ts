@@ -75,6 +75,18 @@ export function useCreateOrderMutation(options?: useMutation.Options<Operations.
   return useMutation(Operations.CreateOrderDocument, options);
 }
 
+/** `query Dashboard` from client/operations/dashboard.graphql. */
+export function useDashboardQuery(
+  options: useQuery.Options<Operations.DashboardQuery, Operations.DashboardQueryVariables> | SkipToken,
+) {
+  return useQuery(Operations.DashboardDocument, options);
+}
+
+/** `query Dashboard`, run on demand: `const [run, result] = useDashboardLazyQuery()`. */
+export function useDashboardLazyQuery(options?: useLazyQuery.Options<Operations.DashboardQuery, Operations.DashboardQueryVariables>) {
+  return useLazyQuery(Operations.DashboardDocument, options);
+}
+
 /** `mutation DeleteOrder` from client/operations/solmate.graphql. */
 export function useDeleteOrderMutation(options?: useMutation.Options<Operations.DeleteOrderMutation, Operations.DeleteOrderMutationVariables>) {
   return useMutation(Operations.DeleteOrderDocument, options);

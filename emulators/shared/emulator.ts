@@ -28,6 +28,8 @@ export interface Fault {
   status?: number;
   times?: number;
   match?: string;
+  /** let this many matching requests through untouched first (the second chunk of a call fails) */
+  skip?: number;
 }
 
 export interface RecordedRequest {
@@ -167,6 +169,10 @@ export class Emulator {
     const i = this.faults.findIndex((f) => !f.match || action.includes(f.match));
     if (i < 0) return undefined;
     const f = this.faults[i]!;
+    if (f.skip) {
+      f.skip -= 1;
+      return undefined;
+    }
     if (f.times !== undefined) {
       f.times -= 1;
       if (f.times <= 0) this.faults.splice(i, 1);

@@ -59,6 +59,13 @@ export const badInput = (message: string, field?: string[]) =>
 export const notFound = (message: string, upstream?: UpstreamInfo) =>
   new LayerError(ErrorCode.NOT_FOUND, message, upstream);
 
+/**
+ * Whether an error proves that nothing reached upstream (an open circuit, or an error marked
+ * `extensions.sent: false` by whoever refused to send): a write behind it did not happen.
+ */
+export const wasNotSent = (e: unknown): boolean =>
+  e instanceof LayerError && (e.extensions.circuit === 'open' || e.extensions.sent === false);
+
 /** A business outcome of a mutation: data, not an error (userErrors in every payload). */
 export interface UserError {
   field: string[] | null;

@@ -17,7 +17,7 @@ export function RightUses() {
   const first: string | undefined = providers.data?.smmProviders[0]?.balance?.amount;
 
   const orders = useSmmOrdersQuery({ variables: { provider: 'sosyal', ids: ['23501', '23502'] } });
-  const status: SmmOrderStatus | null | undefined = orders.data?.smmOrders[0]?.status;
+  const status: SmmOrderStatus | null | undefined = orders.data?.smmOrders?.[0]?.status;
 
   const [addOrder] = useSmmAddOrderMutation();
   void addOrder({
@@ -41,10 +41,13 @@ export function WrongUses() {
 
   const orders = useSmmOrdersQuery({ variables: { provider: 'sosyal', ids: ['1'] } });
   // @ts-expect-error -- SmmOrders does not select `link`
-  void orders.data?.smmOrders[0]?.link;
+  void orders.data?.smmOrders?.[0]?.link;
 
   // @ts-expect-error -- an order of the list may be null (unknown id): it must be checked first
-  void orders.data?.smmOrders[0].id;
+  void orders.data?.smmOrders?.[0].id;
+
+  // @ts-expect-error -- a root field that reaches an upstream is null when that upstream fails
+  void orders.data?.smmOrders.length;
 
   // @ts-expect-error -- `status` is an enum of the schema, not any string
   const status: SmmOrderStatus = 'DONE';
@@ -56,7 +59,7 @@ export function WrongUses() {
   void addOrder({ variables: { provider: 'sosyal', input: { link: 'https://x' } } });
   void addOrder({ variables: { provider: 'p', input: { service: '1' } } }).then((r) => {
     // @ts-expect-error -- the payload has `userErrors`, not `errors`
-    return r.data?.smmAddOrder.errors;
+    return r.data?.smmAddOrder?.errors;
   });
 
   const [createOrder] = useCreateOrderMutation();
@@ -65,11 +68,11 @@ export function WrongUses() {
 
   const check = useMatchIdStatusQuery({ variables: { matchId: 'PAID_001' } });
   // @ts-expect-error -- MatchIdState has no ACTIVE (it is PAID_ACTIVE or TRIAL_ACTIVE)
-  void (check.data?.matchIdStatus.state === 'ACTIVE');
+  void (check.data?.matchIdStatus?.state === 'ACTIVE');
 
   const viewer = useLikenamaViewerQuery({ context: { headers: { 'x-likenama-token': 't' } } });
   // @ts-expect-error -- credits are numbers
-  const credit: string | undefined = viewer.data?.likenamaViewer.coinCredit;
+  const credit: string | undefined = viewer.data?.likenamaViewer?.coinCredit;
 
   return [status, credit];
 }

@@ -179,7 +179,7 @@ describe('faults on writes (never retried)', () => {
   it('answers OUTCOME_UNKNOWN after exactly one call when create times out', async () => {
     s.emu.setFault({ kind: 'hang', match: 'createOrder' });
     const r = await create();
-    expect(r.data).toBeNull();
+    expect(r.data).toEqual({ createOrder: null });
     expect(codes(r)).toEqual([{ path: 'createOrder', code: 'OUTCOME_UNKNOWN' }]);
     expect(r.errors![0]!.message).toMatch(/may have taken effect/);
     expect(s.emu.calls('createOrder')).toHaveLength(1);

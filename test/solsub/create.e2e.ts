@@ -120,7 +120,7 @@ describe('SolSub createMatchId', () => {
   it('404: an unknown key is UNAUTHENTICATED, and the key never shows', async () => {
     const key = 'tenant-secret-key-0815';
     const r = await create('MATCH_004', { 'x-solsub-api-key': key });
-    expect(r.data).toBeNull();
+    expect(r.data).toEqual({ createMatchId: null });
     expect(codes(r)).toEqual([{ path: 'createMatchId', code: 'UNAUTHENTICATED' }]);
     expect(upstreamOf(r)).toEqual({
       api: 'solsub',

@@ -82,7 +82,7 @@ describe('SolSub matchIdStatus: the HTTP status is the answer', () => {
 
   it('405 (hit budget used up) is a RATE_LIMITED error with SolSub words', async () => {
     const r = await status('LIMIT_001');
-    expect(r.data).toBeNull();
+    expect(r.data).toEqual({ matchIdStatus: null });
     expect(codes(r)).toEqual([{ path: 'matchIdStatus', code: 'RATE_LIMITED' }]);
     expect(upstreamOf(r)).toEqual({
       api: 'solsub',
@@ -133,7 +133,7 @@ describe('SolSub matchIdStatus: the HTTP status is the answer', () => {
     emu.switches.drop = ['match_id'];
     emu.switches.missingParams = 'framework';
     const r = await status('PAID_001');
-    expect(r.data).toBeNull();
+    expect(r.data).toEqual({ matchIdStatus: null });
     expect(codes(r)).toEqual([{ path: 'matchIdStatus', code: 'BAD_USER_INPUT' }]);
     expect(upstreamOf(r)).toMatchObject({ status: 422, message: 'query.match_id: Field required' });
   });
@@ -180,9 +180,10 @@ describe('SolSub matchIdStatuses', () => {
     expect(emu.matchId(admin.name, 'TRIAL_001')!.hitsUsed).toBe(1);
   });
 
-  it('a failed check is an error at its index (the non-null list then fails as a whole)', async () => {
+  it('a failed check is null with an error at its index; the other checks arrive', async () => {
     const r = await gql(stack.gatewayUrl, STATUSES, { ids: ['PAID_001', 'LIMIT_001'] });
-    expect(r.data).toBeNull();
+    const statuses = (r.data as { matchIdStatuses: Array<{ matchId: string } | null> }).matchIdStatuses;
+    expect(statuses.map((x) => x?.matchId ?? null)).toEqual(['PAID_001', null]);
     expect(codes(r)).toEqual([{ path: 'matchIdStatuses.1', code: 'RATE_LIMITED' }]);
   });
 });
@@ -284,7 +285,7 @@ describe('SolSub faults', () => {
   ])('%s is UPSTREAM_BAD_RESPONSE, never PAID_ACTIVE', async (_name, fault) => {
     emu.setFault(fault);
     const r = await status('PAID_001');
-    expect(r.data).toBeNull();
+    expect(r.data).toEqual({ matchIdStatus: null });
     expect(codes(r)).toEqual([{ path: 'matchIdStatus', code: 'UPSTREAM_BAD_RESPONSE' }]);
     expect(upstreamOf(r)).toMatchObject({ api: 'solsub', status: fault.status ?? 200 });
   });

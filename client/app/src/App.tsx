@@ -1,5 +1,6 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { LikenamaPanel } from './likenama/LikenamaPanel.tsx';
+import { OverviewPanel } from './overview/OverviewPanel.tsx';
 import { SmmPanel } from './smm/SmmPanel.tsx';
 import { SolmatePanel } from './solmate/SolmatePanel.tsx';
 import { MatchIdPanel } from './solsub/MatchIdPanel.tsx';
@@ -16,6 +17,8 @@ const PANELS: Panel[] = [
   { id: 'solmate', title: 'Solmate ads', render: () => <SolmatePanel /> },
   { id: 'solsub', title: 'Match IDs', render: () => <MatchIdPanel /> },
   { id: 'likenama', title: 'Likenama', render: () => <LikenamaPanel /> },
+  // all four in one request: one upstream in trouble leaves the other sections filled
+  { id: 'overview', title: 'Overview', render: () => <OverviewPanel /> },
 ];
 
 const fromHash = () => PANELS.find((p) => `#${p.id}` === window.location.hash) ?? PANELS[0]!;

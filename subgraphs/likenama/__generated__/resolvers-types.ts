@@ -162,27 +162,27 @@ export type Mutation = {
    * Creates a campaign for the caller, paid from the caller's like or coin credit (the class's
    * payment type). Never retried automatically: a timeout after sending is OUTCOME_UNKNOWN.
    */
-  createCampaign: CreateCampaignPayload;
+  createCampaign?: Maybe<CreateCampaignPayload>;
   /**
    * Claims credit for liking a campaign on Instagram; Likenama checks the like with the caller's
    * Instagram access token. Liking the same campaign again succeeds without a second credit.
    * Never retried automatically: a timeout after sending is OUTCOME_UNKNOWN.
    */
-  likeCampaign: LikeCampaignPayload;
+  likeCampaign?: Maybe<LikeCampaignPayload>;
   /**
    * Credits a coin bundle bought through Cafe Bazaar, given Bazaar's purchase token. Never retried
    * automatically: a timeout after sending is OUTCOME_UNKNOWN.
    */
-  purchaseBundle: PurchaseBundlePayload;
+  purchaseBundle?: Maybe<PurchaseBundlePayload>;
   /**
    * Buys a shop product with coin credit and returns its code. Never retried automatically: a
    * timeout after sending is OUTCOME_UNKNOWN.
    */
-  purchaseProduct: PurchaseProductPayload;
+  purchaseProduct?: Maybe<PurchaseProductPayload>;
   /** Reports a campaign as abusive. Reporting it again is not an error (alreadyReported: true). */
-  reportCampaign: ReportCampaignPayload;
+  reportCampaign?: Maybe<ReportCampaignPayload>;
   /** Sends a message to Likenama's support team. */
-  sendMessage: SendMessagePayload;
+  sendMessage?: Maybe<SendMessagePayload>;
 };
 
 
@@ -281,17 +281,17 @@ export type PurchaseProductPayload = {
 export type Query = {
   __typename?: 'Query';
   /** Coin bundles that can be bought through Cafe Bazaar (empty when there are none). */
-  bundles: Array<Bundle>;
+  bundles?: Maybe<Array<Bundle>>;
   /** The campaign classes a new campaign can be created in today (price, waiting, optional fields). */
-  campaignClasses: Array<CampaignClass>;
+  campaignClasses?: Maybe<Array<CampaignClass>>;
   /** The caller's own campaigns (empty when Likenama has none for this user). */
-  campaigns: Array<Campaign>;
+  campaigns?: Maybe<Array<Campaign>>;
   /** The caller's Likenama account: username and credits. */
-  likenamaViewer: LikenamaUser;
+  likenamaViewer?: Maybe<LikenamaUser>;
   /** The next campaign for the caller to like; null when none is available. */
   nextCampaign?: Maybe<NextCampaign>;
   /** The shop's products in stock (empty when there are none). */
-  products: Array<Product>;
+  products?: Maybe<Array<Product>>;
 };
 
 export type ReportCampaignPayload = {
@@ -538,12 +538,12 @@ export type LikenamaUserResolvers<ContextType = LikenamaContext, ParentType exte
 }>;
 
 export type MutationResolvers<ContextType = LikenamaContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
-  createCampaign?: Resolver<ResolversTypes['CreateCampaignPayload'], ParentType, ContextType, RequireFields<MutationCreateCampaignArgs, 'input'>>;
-  likeCampaign?: Resolver<ResolversTypes['LikeCampaignPayload'], ParentType, ContextType, RequireFields<MutationLikeCampaignArgs, 'id' | 'instagramAccessToken'>>;
-  purchaseBundle?: Resolver<ResolversTypes['PurchaseBundlePayload'], ParentType, ContextType, RequireFields<MutationPurchaseBundleArgs, 'purchaseToken' | 'sku'>>;
-  purchaseProduct?: Resolver<ResolversTypes['PurchaseProductPayload'], ParentType, ContextType, RequireFields<MutationPurchaseProductArgs, 'id'>>;
-  reportCampaign?: Resolver<ResolversTypes['ReportCampaignPayload'], ParentType, ContextType, RequireFields<MutationReportCampaignArgs, 'id'>>;
-  sendMessage?: Resolver<ResolversTypes['SendMessagePayload'], ParentType, ContextType, RequireFields<MutationSendMessageArgs, 'input'>>;
+  createCampaign?: Resolver<Maybe<ResolversTypes['CreateCampaignPayload']>, ParentType, ContextType, RequireFields<MutationCreateCampaignArgs, 'input'>>;
+  likeCampaign?: Resolver<Maybe<ResolversTypes['LikeCampaignPayload']>, ParentType, ContextType, RequireFields<MutationLikeCampaignArgs, 'id' | 'instagramAccessToken'>>;
+  purchaseBundle?: Resolver<Maybe<ResolversTypes['PurchaseBundlePayload']>, ParentType, ContextType, RequireFields<MutationPurchaseBundleArgs, 'purchaseToken' | 'sku'>>;
+  purchaseProduct?: Resolver<Maybe<ResolversTypes['PurchaseProductPayload']>, ParentType, ContextType, RequireFields<MutationPurchaseProductArgs, 'id'>>;
+  reportCampaign?: Resolver<Maybe<ResolversTypes['ReportCampaignPayload']>, ParentType, ContextType, RequireFields<MutationReportCampaignArgs, 'id'>>;
+  sendMessage?: Resolver<Maybe<ResolversTypes['SendMessagePayload']>, ParentType, ContextType, RequireFields<MutationSendMessageArgs, 'input'>>;
 }>;
 
 export type NextCampaignResolvers<ContextType = LikenamaContext, ParentType extends ResolversParentTypes['NextCampaign'] = ResolversParentTypes['NextCampaign']> = ResolversObject<{
@@ -580,12 +580,12 @@ export type PurchaseProductPayloadResolvers<ContextType = LikenamaContext, Paren
 }>;
 
 export type QueryResolvers<ContextType = LikenamaContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
-  bundles?: Resolver<Array<ResolversTypes['Bundle']>, ParentType, ContextType>;
-  campaignClasses?: Resolver<Array<ResolversTypes['CampaignClass']>, ParentType, ContextType>;
-  campaigns?: Resolver<Array<ResolversTypes['Campaign']>, ParentType, ContextType>;
-  likenamaViewer?: Resolver<ResolversTypes['LikenamaUser'], ParentType, ContextType>;
+  bundles?: Resolver<Maybe<Array<ResolversTypes['Bundle']>>, ParentType, ContextType>;
+  campaignClasses?: Resolver<Maybe<Array<ResolversTypes['CampaignClass']>>, ParentType, ContextType>;
+  campaigns?: Resolver<Maybe<Array<ResolversTypes['Campaign']>>, ParentType, ContextType>;
+  likenamaViewer?: Resolver<Maybe<ResolversTypes['LikenamaUser']>, ParentType, ContextType>;
   nextCampaign?: Resolver<Maybe<ResolversTypes['NextCampaign']>, ParentType, ContextType>;
-  products?: Resolver<Array<ResolversTypes['Product']>, ParentType, ContextType>;
+  products?: Resolver<Maybe<Array<ResolversTypes['Product']>>, ParentType, ContextType>;
 }>;
 
 export type ReportCampaignPayloadResolvers<ContextType = LikenamaContext, ParentType extends ResolversParentTypes['ReportCampaignPayload'] = ResolversParentTypes['ReportCampaignPayload']> = ResolversObject<{

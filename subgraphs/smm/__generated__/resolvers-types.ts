@@ -26,11 +26,17 @@ export type Mutation = {
    * Places an order. The input is checked against the service's type, minimum and maximum
    * before the panel is called. Never retried automatically: a timeout is an OUTCOME_UNKNOWN error.
    */
-  smmAddOrder: SmmAddOrderPayload;
-  /** Asks the panel to cancel each order (1 means the cancel was requested). Never retried. */
-  smmCancel: SmmCancelPayload;
-  /** Asks for a refill of each order (only where the service allows refills). Never retried. */
-  smmRefill: SmmRefillPayload;
+  smmAddOrder?: Maybe<SmmAddOrderPayload>;
+  /**
+   * Asks the panel to cancel each order (1 means the cancel was requested). Never retried. Each
+   * order gets its own outcome (DONE, REFUSED, OUTCOME_UNKNOWN, NOT_SENT) in results.
+   */
+  smmCancel?: Maybe<SmmCancelPayload>;
+  /**
+   * Asks for a refill of each order (only where the service allows refills). Never retried. Each
+   * order gets its own outcome (DONE, REFUSED, OUTCOME_UNKNOWN, NOT_SENT) in results.
+   */
+  smmRefill?: Maybe<SmmRefillPayload>;
 };
 
 
@@ -55,20 +61,23 @@ export type MutationSmmRefillArgs = {
 export type Query = {
   __typename?: 'Query';
   /** The account balance at a provider. */
-  smmBalance: SmmBalance;
+  smmBalance?: Maybe<SmmBalance>;
   /** One order's status; null with a NOT_FOUND error when the panel does not know the id. */
   smmOrder?: Maybe<SmmOrder>;
   /**
    * Many orders' statuses, in the order asked. An id the panel does not know is null, with a
    * NOT_FOUND error at its index. Ids are digits only; at most 1000 per request.
    */
-  smmOrders: Array<Maybe<SmmOrder>>;
-  /** The SMM panels this gateway is configured to talk to. */
+  smmOrders?: Maybe<Array<Maybe<SmmOrder>>>;
+  /**
+   * The SMM panels this gateway is configured to talk to. Read from configuration, never from a
+   * panel, so it cannot fail; what a panel answers (balance, services) is nullable per provider.
+   */
   smmProviders: Array<SmmProvider>;
   /** Many refills' statuses, in the order asked (null + NOT_FOUND for an unknown refill id). */
-  smmRefills: Array<Maybe<SmmRefill>>;
+  smmRefills?: Maybe<Array<Maybe<SmmRefill>>>;
   /** A provider's service catalogue (cached per provider and key for a short time). */
-  smmServices: Array<SmmService>;
+  smmServices?: Maybe<Array<SmmService>>;
 };
 
 
@@ -98,6 +107,26 @@ export type QuerySmmRefillsArgs = {
 export type QuerySmmServicesArgs = {
   provider: Scalars['ID']['input'];
 };
+
+/**
+ * What became of one order in a refill or cancel. Large lists are sent in chunks of 100 ids, one
+ * chunk after another, never retried; each order's outcome is that of its own chunk.
+ */
+export type SmmActionOutcome =
+  /** The panel accepted the request for this order. */
+  | 'DONE'
+  /**
+   * The order's chunk was never sent (an earlier chunk failed, the circuit was open, the request ran
+   * out of time): nothing happened, asking again is safe.
+   */
+  | 'NOT_SENT'
+  /**
+   * The order's chunk was sent and no clean answer came back (timeout, reset, 5xx, unreadable body):
+   * the request may have been applied. Check the order (smmOrders / smmRefills) before asking again.
+   */
+  | 'OUTCOME_UNKNOWN'
+  /** The panel refused this order (its words in error, its code in code): nothing happened. */
+  | 'REFUSED';
 
 /**
  * Every field of every service type of the protocol. Which ones a service needs depends on its
@@ -162,16 +191,21 @@ export type SmmBalance = {
 
 export type SmmCancelPayload = {
   __typename?: 'SmmCancelPayload';
-  /** One result per order id, in the order asked. */
+  /** One result per order id, in the order asked, for every chunk. */
   results: Array<SmmCancelResult>;
+  /** One entry per order that is not DONE, at its index (field ["orderIds", "<i>"]), same code. */
   userErrors: Array<UserError>;
 };
 
 export type SmmCancelResult = {
   __typename?: 'SmmCancelResult';
-  /** The panel's words when it refused. */
+  /** Why not DONE: the panel's refusal code for REFUSED, OUTCOME_UNKNOWN, or NOT_SENT. */
+  code?: Maybe<Scalars['String']['output']>;
+  /** Why not DONE, in the panel's words for a refusal, or in the layer's for the other outcomes. */
   error?: Maybe<Scalars['String']['output']>;
   orderId: Scalars['ID']['output'];
+  /** DONE (the panel accepted the cancel request), REFUSED, OUTCOME_UNKNOWN or NOT_SENT. */
+  outcome: SmmActionOutcome;
   /** True when the panel accepted the cancel request (the order is cancelled later). */
   requested: Scalars['Boolean']['output'];
 };
@@ -216,8 +250,8 @@ export type SmmProvider = {
   id: Scalars['ID']['output'];
   /** Human-readable name, when configured. */
   name?: Maybe<Scalars['String']['output']>;
-  /** The service catalogue. */
-  services: Array<SmmService>;
+  /** The service catalogue (null with an error when the panel cannot be read). */
+  services?: Maybe<Array<SmmService>>;
 };
 
 export type SmmRefill = {
@@ -230,17 +264,28 @@ export type SmmRefill = {
 
 export type SmmRefillPayload = {
   __typename?: 'SmmRefillPayload';
-  /** One result per order id, in the order asked. */
+  /**
+   * One result per order id, in the order asked, for every chunk: the refills a chunk made are
+   * reported even when a later chunk failed.
+   */
   results: Array<SmmRefillResult>;
+  /** One entry per order that is not DONE, at its index (field ["orderIds", "<i>"]), same code. */
   userErrors: Array<UserError>;
 };
 
 export type SmmRefillResult = {
   __typename?: 'SmmRefillResult';
-  /** The panel's words when it refused this order's refill. */
+  /**
+   * Why not DONE: the panel's refusal code (e.g. INCORRECT_ORDER_ID, RATE_LIMITED) for REFUSED,
+   * OUTCOME_UNKNOWN, or NOT_SENT.
+   */
+  code?: Maybe<Scalars['String']['output']>;
+  /** Why not DONE, in the panel's words for a refusal, or in the layer's for the other outcomes. */
   error?: Maybe<Scalars['String']['output']>;
   orderId: Scalars['ID']['output'];
-  /** The refill the panel created (null when it refused). */
+  /** DONE (refill is set), REFUSED, OUTCOME_UNKNOWN or NOT_SENT. */
+  outcome: SmmActionOutcome;
+  /** The refill the panel created (only when outcome is DONE). */
   refill?: Maybe<SmmRefill>;
 };
 
@@ -416,6 +461,7 @@ export type ResolversTypes = ResolversObject<{
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  SmmActionOutcome: SmmActionOutcome;
   SmmAddOrderInput: SmmAddOrderInput;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   SmmAddOrderPayload: ResolverTypeWrapper<Omit<SmmAddOrderPayload, 'order'> & { order?: Maybe<ResolversTypes['SmmOrder']> }>;
@@ -463,18 +509,18 @@ export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTy
 }
 
 export type MutationResolvers<ContextType = SmmContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
-  smmAddOrder?: Resolver<ResolversTypes['SmmAddOrderPayload'], ParentType, ContextType, RequireFields<MutationSmmAddOrderArgs, 'input' | 'provider'>>;
-  smmCancel?: Resolver<ResolversTypes['SmmCancelPayload'], ParentType, ContextType, RequireFields<MutationSmmCancelArgs, 'orderIds' | 'provider'>>;
-  smmRefill?: Resolver<ResolversTypes['SmmRefillPayload'], ParentType, ContextType, RequireFields<MutationSmmRefillArgs, 'orderIds' | 'provider'>>;
+  smmAddOrder?: Resolver<Maybe<ResolversTypes['SmmAddOrderPayload']>, ParentType, ContextType, RequireFields<MutationSmmAddOrderArgs, 'input' | 'provider'>>;
+  smmCancel?: Resolver<Maybe<ResolversTypes['SmmCancelPayload']>, ParentType, ContextType, RequireFields<MutationSmmCancelArgs, 'orderIds' | 'provider'>>;
+  smmRefill?: Resolver<Maybe<ResolversTypes['SmmRefillPayload']>, ParentType, ContextType, RequireFields<MutationSmmRefillArgs, 'orderIds' | 'provider'>>;
 }>;
 
 export type QueryResolvers<ContextType = SmmContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
-  smmBalance?: Resolver<ResolversTypes['SmmBalance'], ParentType, ContextType, RequireFields<QuerySmmBalanceArgs, 'provider'>>;
+  smmBalance?: Resolver<Maybe<ResolversTypes['SmmBalance']>, ParentType, ContextType, RequireFields<QuerySmmBalanceArgs, 'provider'>>;
   smmOrder?: Resolver<Maybe<ResolversTypes['SmmOrder']>, ParentType, ContextType, RequireFields<QuerySmmOrderArgs, 'id' | 'provider'>>;
-  smmOrders?: Resolver<Array<Maybe<ResolversTypes['SmmOrder']>>, ParentType, ContextType, RequireFields<QuerySmmOrdersArgs, 'ids' | 'provider'>>;
+  smmOrders?: Resolver<Maybe<Array<Maybe<ResolversTypes['SmmOrder']>>>, ParentType, ContextType, RequireFields<QuerySmmOrdersArgs, 'ids' | 'provider'>>;
   smmProviders?: Resolver<Array<ResolversTypes['SmmProvider']>, ParentType, ContextType>;
-  smmRefills?: Resolver<Array<Maybe<ResolversTypes['SmmRefill']>>, ParentType, ContextType, RequireFields<QuerySmmRefillsArgs, 'ids' | 'provider'>>;
-  smmServices?: Resolver<Array<ResolversTypes['SmmService']>, ParentType, ContextType, RequireFields<QuerySmmServicesArgs, 'provider'>>;
+  smmRefills?: Resolver<Maybe<Array<Maybe<ResolversTypes['SmmRefill']>>>, ParentType, ContextType, RequireFields<QuerySmmRefillsArgs, 'ids' | 'provider'>>;
+  smmServices?: Resolver<Maybe<Array<ResolversTypes['SmmService']>>, ParentType, ContextType, RequireFields<QuerySmmServicesArgs, 'provider'>>;
 }>;
 
 export type SmmAddOrderPayloadResolvers<ContextType = SmmContext, ParentType extends ResolversParentTypes['SmmAddOrderPayload'] = ResolversParentTypes['SmmAddOrderPayload']> = ResolversObject<{
@@ -493,8 +539,10 @@ export type SmmCancelPayloadResolvers<ContextType = SmmContext, ParentType exten
 }>;
 
 export type SmmCancelResultResolvers<ContextType = SmmContext, ParentType extends ResolversParentTypes['SmmCancelResult'] = ResolversParentTypes['SmmCancelResult']> = ResolversObject<{
+  code?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   orderId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['SmmActionOutcome'], ParentType, ContextType>;
   requested?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
@@ -515,7 +563,7 @@ export type SmmProviderResolvers<ContextType = SmmContext, ParentType extends Re
   balance?: Resolver<Maybe<ResolversTypes['SmmBalance']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  services?: Resolver<Array<ResolversTypes['SmmService']>, ParentType, ContextType>;
+  services?: Resolver<Maybe<Array<ResolversTypes['SmmService']>>, ParentType, ContextType>;
 }>;
 
 export type SmmRefillResolvers<ContextType = SmmContext, ParentType extends ResolversParentTypes['SmmRefill'] = ResolversParentTypes['SmmRefill'], FederationReferenceType extends FederationReferenceTypes['SmmRefill'] = FederationReferenceTypes['SmmRefill']> = ResolversObject<{
@@ -532,8 +580,10 @@ export type SmmRefillPayloadResolvers<ContextType = SmmContext, ParentType exten
 }>;
 
 export type SmmRefillResultResolvers<ContextType = SmmContext, ParentType extends ResolversParentTypes['SmmRefillResult'] = ResolversParentTypes['SmmRefillResult']> = ResolversObject<{
+  code?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   orderId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['SmmActionOutcome'], ParentType, ContextType>;
   refill?: Resolver<Maybe<ResolversTypes['SmmRefill']>, ParentType, ContextType>;
 }>;
 

@@ -18,6 +18,8 @@ export type SmmProviderParent = Pick<ProviderConfig, 'id' | 'name'>;
 
 export interface SmmRefillResultParent {
   orderId: string;
+  outcome: 'DONE' | 'REFUSED' | 'OUTCOME_UNKNOWN' | 'NOT_SENT';
   refill: SmmRefillParent | null;
+  code: string | null;
   error: string | null;
 }

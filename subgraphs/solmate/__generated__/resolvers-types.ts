@@ -239,18 +239,18 @@ export type Mutation = {
    * Creates an ad order (POST /v2/orders). The input is checked before Solmate is called. Never
    * retried automatically: a timeout is an OUTCOME_UNKNOWN error.
    */
-  createOrder: AdOrderPayload;
+  createOrder?: Maybe<AdOrderPayload>;
   /** Deletes an order for good. Never retried automatically. */
-  deleteOrder: DeleteOrderPayload;
+  deleteOrder?: Maybe<DeleteOrderPayload>;
   /** Pauses a running order (its status becomes STOPPED). Never retried automatically. */
-  pauseOrder: AdOrderPayload;
+  pauseOrder?: Maybe<AdOrderPayload>;
   /** Resumes a paused order. Never retried automatically. */
-  resumeOrder: AdOrderPayload;
+  resumeOrder?: Maybe<AdOrderPayload>;
   /**
    * Changes an order's budgets, creative and targeting (PUT /v2/orders/<id>). Fields left out are not
    * sent. Never retried automatically.
    */
-  updateOrder: AdOrderPayload;
+  updateOrder?: Maybe<AdOrderPayload>;
 };
 
 
@@ -282,7 +282,10 @@ export type MutationUpdateOrderArgs = {
 
 export type Query = {
   __typename?: 'Query';
-  /** Every district an order can target, with its Chinese name as Solmate spells it (for pickers). */
+  /**
+   * Every district an order can target, with its Chinese name as Solmate spells it (for pickers).
+   * A fixed list in this layer (Solmate is not called), so it is never null.
+   */
   adDistricts: Array<AdDistrictInfo>;
   /**
    * One Solmate ad order (GET /v2/orders/<id>). Null with a NOT_FOUND error when Solmate does not
@@ -293,7 +296,7 @@ export type Query = {
    * Many ad orders, in the order asked. An id Solmate does not know is null, with a NOT_FOUND error
    * at its index. Repeated ids are read once; the reads run concurrently, a few at a time.
    */
-  orders: Array<Maybe<AdOrder>>;
+  orders?: Maybe<Array<Maybe<AdOrder>>>;
 };
 
 
@@ -516,17 +519,17 @@ export type DeleteOrderPayloadResolvers<ContextType = SolmateContext, ParentType
 }>;
 
 export type MutationResolvers<ContextType = SolmateContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
-  createOrder?: Resolver<ResolversTypes['AdOrderPayload'], ParentType, ContextType, RequireFields<MutationCreateOrderArgs, 'input'>>;
-  deleteOrder?: Resolver<ResolversTypes['DeleteOrderPayload'], ParentType, ContextType, RequireFields<MutationDeleteOrderArgs, 'id'>>;
-  pauseOrder?: Resolver<ResolversTypes['AdOrderPayload'], ParentType, ContextType, RequireFields<MutationPauseOrderArgs, 'id'>>;
-  resumeOrder?: Resolver<ResolversTypes['AdOrderPayload'], ParentType, ContextType, RequireFields<MutationResumeOrderArgs, 'id'>>;
-  updateOrder?: Resolver<ResolversTypes['AdOrderPayload'], ParentType, ContextType, RequireFields<MutationUpdateOrderArgs, 'id' | 'input'>>;
+  createOrder?: Resolver<Maybe<ResolversTypes['AdOrderPayload']>, ParentType, ContextType, RequireFields<MutationCreateOrderArgs, 'input'>>;
+  deleteOrder?: Resolver<Maybe<ResolversTypes['DeleteOrderPayload']>, ParentType, ContextType, RequireFields<MutationDeleteOrderArgs, 'id'>>;
+  pauseOrder?: Resolver<Maybe<ResolversTypes['AdOrderPayload']>, ParentType, ContextType, RequireFields<MutationPauseOrderArgs, 'id'>>;
+  resumeOrder?: Resolver<Maybe<ResolversTypes['AdOrderPayload']>, ParentType, ContextType, RequireFields<MutationResumeOrderArgs, 'id'>>;
+  updateOrder?: Resolver<Maybe<ResolversTypes['AdOrderPayload']>, ParentType, ContextType, RequireFields<MutationUpdateOrderArgs, 'id' | 'input'>>;
 }>;
 
 export type QueryResolvers<ContextType = SolmateContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   adDistricts?: Resolver<Array<ResolversTypes['AdDistrictInfo']>, ParentType, ContextType>;
   order?: Resolver<Maybe<ResolversTypes['AdOrder']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
-  orders?: Resolver<Array<Maybe<ResolversTypes['AdOrder']>>, ParentType, ContextType, RequireFields<QueryOrdersArgs, 'ids'>>;
+  orders?: Resolver<Maybe<Array<Maybe<ResolversTypes['AdOrder']>>>, ParentType, ContextType, RequireFields<QueryOrdersArgs, 'ids'>>;
 }>;
 
 export type UserErrorResolvers<ContextType = SolmateContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = ResolversObject<{

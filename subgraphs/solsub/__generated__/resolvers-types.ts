@@ -79,7 +79,7 @@ export type Mutation = {
    * after one is safe: SolSub refuses a second create of the same id with DUPLICATE; with an
    * idempotencyKey the retry gets the first call's own outcome instead.
    */
-  createMatchId: CreateMatchIdPayload;
+  createMatchId?: Maybe<CreateMatchIdPayload>;
 };
 
 
@@ -96,12 +96,12 @@ export type Query = {
    * checked once, and answers are cached for a few seconds per API key. A used-up hit budget
    * (SolSub's 405) is a RATE_LIMITED error. The id must be 1-64 letters, digits, "_" or "-".
    */
-  matchIdStatus: MatchIdStatus;
+  matchIdStatus?: Maybe<MatchIdStatus>;
   /**
    * Several Match IDs' statuses, in the order asked (repeats are checked once). At most 100
    * distinct ids per request.
    */
-  matchIdStatuses: Array<MatchIdStatus>;
+  matchIdStatuses?: Maybe<Array<Maybe<MatchIdStatus>>>;
 };
 
 
@@ -249,12 +249,12 @@ export type MatchIdStatusResolvers<ContextType = SolsubContext, ParentType exten
 }>;
 
 export type MutationResolvers<ContextType = SolsubContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
-  createMatchId?: Resolver<ResolversTypes['CreateMatchIdPayload'], ParentType, ContextType, RequireFields<MutationCreateMatchIdArgs, 'matchId'>>;
+  createMatchId?: Resolver<Maybe<ResolversTypes['CreateMatchIdPayload']>, ParentType, ContextType, RequireFields<MutationCreateMatchIdArgs, 'matchId'>>;
 }>;
 
 export type QueryResolvers<ContextType = SolsubContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
-  matchIdStatus?: Resolver<ResolversTypes['MatchIdStatus'], ParentType, ContextType, RequireFields<QueryMatchIdStatusArgs, 'matchId'>>;
-  matchIdStatuses?: Resolver<Array<ResolversTypes['MatchIdStatus']>, ParentType, ContextType, RequireFields<QueryMatchIdStatusesArgs, 'matchIds'>>;
+  matchIdStatus?: Resolver<Maybe<ResolversTypes['MatchIdStatus']>, ParentType, ContextType, RequireFields<QueryMatchIdStatusArgs, 'matchId'>>;
+  matchIdStatuses?: Resolver<Maybe<Array<Maybe<ResolversTypes['MatchIdStatus']>>>, ParentType, ContextType, RequireFields<QueryMatchIdStatusesArgs, 'matchIds'>>;
 }>;
 
 export type UserErrorResolvers<ContextType = SolsubContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = ResolversObject<{

@@ -107,8 +107,8 @@ function LikenamaUser({ token }: { token: string }) {
           <section>
             <h2>My campaigns</h2>
             <ErrorNotice error={campaigns.error} />
-            {campaigns.data?.campaigns.length === 0 && <p className="muted">No campaigns yet.</p>}
-            {!!campaigns.data?.campaigns.length && (
+            {campaigns.data?.campaigns?.length === 0 && <p className="muted">No campaigns yet.</p>}
+            {!!campaigns.data?.campaigns?.length && (
               <table data-testid="campaigns-table">
                 <thead>
                   <tr>
@@ -166,8 +166,8 @@ function NextCampaign({ token, onLiked }: { token: string; onLiked: () => void }
     setLiked('');
     try {
       const r = await like({ variables: { id: campaign.id, instagramAccessToken: instagramToken.trim() } });
-      setUserErrors(r.data?.likeCampaign.userErrors ?? []);
-      if (r.data?.likeCampaign.user) {
+      setUserErrors(r.data?.likeCampaign?.userErrors ?? []);
+      if (r.data?.likeCampaign?.user) {
         setLiked(`Liked campaign ${campaign.id}: credit earned.`);
         onLiked();
         void next.refetch();
@@ -256,7 +256,7 @@ function Shop({ token, onBought }: { token: string; onBought: () => void }) {
       <ErrorNotice problems={[...problemsOf(products.error), ...problemsOf(bundles.error), ...problems]} />
       <table data-testid="products-table">
         <tbody>
-          {products.data?.products.map((p) => (
+          {products.data?.products?.map((p) => (
             <tr key={p.id} data-testid={`product-${p.id}`}>
               <td>{p.title}</td>
               <td className="muted">{p.description}</td>
@@ -271,7 +271,7 @@ function Shop({ token, onBought }: { token: string; onBought: () => void }) {
           ))}
         </tbody>
       </table>
-      {!!bundles.data?.bundles.length && (
+      {!!bundles.data?.bundles?.length && (
         <>
           <h2>Coin bundles (Cafe Bazaar)</h2>
           <ul data-testid="bundles">
@@ -302,8 +302,8 @@ function Message({ token }: { token: string }) {
     setSent(false);
     try {
       const r = await send({ variables: { input: values } });
-      setUserErrors(r.data?.sendMessage.userErrors ?? []);
-      setSent(r.data?.sendMessage.sent === true);
+      setUserErrors(r.data?.sendMessage?.userErrors ?? []);
+      setSent(r.data?.sendMessage?.sent === true);
     } catch (err) {
       setProblems(problemsOf(err));
     }

@@ -9,7 +9,7 @@ import { byField, ErrorNotice, FieldErrors, problemsOf, type FieldError, type Pr
 import { Field } from '../ui.tsx';
 import { FIELD_INFO, fieldsFor, toInput, type OrderField } from './fields.ts';
 
-type Placed = NonNullable<SmmAddOrderMutation['smmAddOrder']['order']>;
+type Placed = NonNullable<NonNullable<SmmAddOrderMutation['smmAddOrder']>['order']>;
 
 /**
  * Places an order; its fields follow the chosen service's type. Every attempt carries an

@@ -4,6 +4,7 @@ import {
   useSmmCancelMutation,
   useSmmOrdersQuery,
   useSmmRefillMutation,
+  type SmmActionOutcome,
   type SmmOrderStatus,
 } from '../../../__generated__/hooks.ts';
 import { ErrorNotice, problemsOf, type Problem } from '../errors.tsx';
@@ -22,6 +23,26 @@ const BADGE: Record<SmmOrderStatus, BadgeColor> = {
   EXPIRED: 'gray',
   UNKNOWN: 'purple',
 };
+
+/**
+ * One order's outcome of a refill or cancel, as a user should read it: an unknown outcome says
+ * to check before asking again, a request never sent says asking again is safe.
+ */
+function outcomeNote(
+  r: { outcome: SmmActionOutcome; code?: string | null; error?: string | null },
+  done: string,
+): string {
+  switch (r.outcome) {
+    case 'DONE':
+      return done;
+    case 'REFUSED':
+      return `refused: ${r.error ?? r.code ?? ''}`;
+    case 'OUTCOME_UNKNOWN':
+      return 'outcome unknown: it may have been applied, check the order before asking again';
+    case 'NOT_SENT':
+      return 'not sent: nothing happened, safe to ask again';
+  }
+}
 
 /** The tracked orders of one provider, polled, with refill and cancel per row. */
 export function OrdersTable({
@@ -53,18 +74,15 @@ export function OrdersTable({
     try {
       if (kind === 'refill') {
         const r = await refill({ variables: { provider, orderIds: [id] } });
-        const res = r.data?.smmRefill.results[0];
-        const errs = r.data?.smmRefill.userErrors ?? [];
-        const note = res?.refill
-          ? `refill ${res.refill.id} requested`
-          : (res?.error ?? errs[0]?.message ?? '');
-        setNotes((n) => ({ ...n, [id]: note }));
+        const res = r.data?.smmRefill?.results[0];
+        setNotes((n) => ({
+          ...n,
+          [id]: res ? outcomeNote(res, res.refill ? `refill ${res.refill.id} requested` : '') : '',
+        }));
       } else {
         const r = await cancel({ variables: { provider, orderIds: [id] } });
-        const res = r.data?.smmCancel.results[0];
-        const errs = r.data?.smmCancel.userErrors ?? [];
-        const note = res?.requested ? 'cancel requested' : (res?.error ?? errs[0]?.message ?? '');
-        setNotes((n) => ({ ...n, [id]: note }));
+        const res = r.data?.smmCancel?.results[0];
+        setNotes((n) => ({ ...n, [id]: res ? outcomeNote(res, 'cancel requested') : '' }));
         void orders.refetch();
       }
     } catch (err) {
@@ -93,7 +111,7 @@ export function OrdersTable({
           </thead>
           <tbody>
             {ids.map((id, i) => {
-              const o = orders.data?.smmOrders[i];
+              const o = orders.data?.smmOrders?.[i];
               return (
                 <tr key={id} data-testid={`order-${id}`}>
                   <td>

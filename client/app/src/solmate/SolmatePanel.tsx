@@ -83,7 +83,7 @@ export function SolmatePanel() {
             </thead>
             <tbody>
               {ids.map((id, i) => {
-                const o = orders.data?.orders[i];
+                const o = orders.data?.orders?.[i];
                 return (
                   <tr key={id} data-testid={`ad-order-${id}`}>
                     <td>

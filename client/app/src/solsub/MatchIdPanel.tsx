@@ -64,7 +64,7 @@ function CheckMatchId() {
   );
 }
 
-type Created = NonNullable<CreateMatchIdMutation['createMatchId']['matchId']>;
+type Created = NonNullable<NonNullable<CreateMatchIdMutation['createMatchId']>['matchId']>;
 
 function CreateMatchId() {
   const [matchId, setMatchId] = useState('');
@@ -82,8 +82,8 @@ function CreateMatchId() {
     try {
       const id = matchId.trim();
       const r = await create({ variables: { matchId: id, idempotencyKey: attempt.keyFor(id) } });
-      setUserErrors(r.data?.createMatchId.userErrors ?? []);
-      if (r.data?.createMatchId.matchId) {
+      setUserErrors(r.data?.createMatchId?.userErrors ?? []);
+      if (r.data?.createMatchId?.matchId) {
         setCreated(r.data.createMatchId.matchId);
         attempt.done();
       }
