@@ -1,8 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import {
-  ApolloServerPluginLandingPageLocalDefault,
-  ApolloServerPluginLandingPageProductionDefault,
-} from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 
 const OFFLINE_TEXT = /(<p>Apollo Sandbox cannot be loaded; it appears that you might be offline\.<\/p>)/;
 const OFFLINE_HINT =
@@ -11,11 +9,11 @@ const OFFLINE_HINT =
 /**
  * The one place that decides what a browser gets at /graphql and GET /: in development Apollo
  * Sandbox (from Apollo's CDN), whose offline fallback now points at /graphiql, and `GET /`
- * redirects to it; in production Apollo's production page and no redirect.
+ * redirects to it; in production no page at all (Apollo's production page names the server
+ * version) and no redirect.
  */
 export function landingPage(production: boolean): { plugin: ApolloServerPlugin; redirectRoot: boolean } {
-  if (production)
-    return { plugin: ApolloServerPluginLandingPageProductionDefault({ footer: false }), redirectRoot: false };
+  if (production) return { plugin: ApolloServerPluginLandingPageDisabled(), redirectRoot: false };
   const sandbox = ApolloServerPluginLandingPageLocalDefault({ footer: false });
   return {
     redirectRoot: true,

@@ -1,6 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import type { ErrorRequestHandler } from 'express';
 import {
   GraphQLError,
   Kind,
@@ -11,6 +10,7 @@ import {
 } from 'graphql';
 import { envInt } from '../lib/env.ts';
 import { rejectedRequests } from '../lib/metrics.ts';
+import { publicMessage } from '../lib/http-errors.ts';
 
 /** Every limit of the gateway; 0 turns one off. */
 export interface GatewayLimits {
@@ -150,38 +150,18 @@ export function listItemsPlugin(limits: GatewayLimits): ApolloServerPlugin {
   };
 }
 
-/** JSON answers for what the body parser refuses (express would send an HTML page). */
-export function bodyErrors(limits: GatewayLimits): ErrorRequestHandler {
-  return (err: { type?: string; status?: number }, _req, res, next) => {
-    if (res.headersSent) return next(err);
-    let status = 500;
-    let code = 'INTERNAL_SERVER_ERROR';
-    let message = 'The request could not be read';
-    if (err.type === 'entity.too.large') {
-      rejectedRequests.inc({ reason: 'body_too_large' });
-      status = 413;
-      code = 'PAYLOAD_TOO_LARGE';
-      message = `The request body is larger than the limit of ${limits.maxBodyBytes} bytes`;
-    } else if (err.type === 'entity.parse.failed') {
-      status = 400;
-      code = 'BAD_REQUEST';
-      message = 'The request body is not valid JSON';
-    } else if (typeof err.status === 'number' && err.status >= 400 && err.status < 500) {
-      status = err.status;
-      code = 'BAD_REQUEST';
-    }
-    res.status(status).json({ errors: [{ message, extensions: { code } }] });
-  };
-}
-
 /**
  * Apollo Server words a persisted query whose hash does not match its text as an internal error
  * (400, INTERNAL_SERVER_ERROR); it is the caller's mistake, and counting it as ours would hide
  * real ones in the errors-by-code metric.
  */
-export function formatGatewayError(formatted: GraphQLFormattedError): GraphQLFormattedError {
+export function formatGatewayError(
+  formatted: GraphQLFormattedError,
+  production = process.env.NODE_ENV === 'production',
+): GraphQLFormattedError {
+  const message = publicMessage(formatted.message, production);
   if (formatted.message === 'provided sha does not match query') {
-    return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT' } };
+    return { ...formatted, message, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT' } };
   }
-  return formatted;
+  return message === formatted.message ? formatted : { ...formatted, message };
 }

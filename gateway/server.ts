@@ -19,17 +19,13 @@ import { assignRequestId, enterRequestScope } from '../lib/request-context.ts';
 import { closeGracefully } from '../lib/shutdown.ts';
 import { flushTracing, injectTraceContext, startTracing, traceRequests } from '../lib/tracing.ts';
 import { accessSettingsFromEnv, checkExposure, requireApiKey, serverSideCredentials } from './access.ts';
-import {
-  armorProtection,
-  bodyErrors,
-  formatGatewayError,
-  gatewayLimitsFromEnv,
-  listItemsPlugin,
-} from './limits.ts';
+import { armorProtection, formatGatewayError, gatewayLimitsFromEnv, listItemsPlugin } from './limits.ts';
 import { opsRouter } from './ops.ts';
+import { jsonErrors, jsonNotFound } from '../lib/http-errors.ts';
 import { graphiql } from './graphiql.ts';
 import { corsFromEnv, handleCors } from './cors.ts';
 import { landingPage } from './landing.ts';
+import { operationChoicePlugin } from './operation.ts';
 import { GATEWAY_SECRET_HEADER } from '../lib/secret.ts';
 import { listen, type RunningService } from '../lib/listen.ts';
 import { isCallerHeader, type StackPart } from '../stack/part.ts';
@@ -148,12 +144,14 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
   const apis = opts.apis ?? parts;
   checkExposure(host, access, opts.upstreamCredentials ?? serverSideCredentials(env, apis));
   await startTracing();
-  const armor = armorProtection(limits, production());
+  // read once: what a running server hides must not change under it
+  const inProduction = production();
+  const armor = armorProtection(limits, inProduction);
   const cors = {
     ...corsFromEnv(env),
     allowHeader: (h: string) => apis.some((a) => isCallerHeader(a.callerHeaders, h)),
   };
-  const landing = landingPage(production());
+  const landing = landingPage(inProduction);
   const subgraphUrls = new Map<string, string>();
   // undici with keep-alive instead of Apollo's default fetcher (make-fetch-happen): that one
   // builds an Error stack per request to tell http from https, about a fifth of the
@@ -181,13 +179,14 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
     parseOptions: limits.maxTokens > 0 ? { maxTokens: limits.maxTokens } : {},
     validationRules: armor.validationRules,
     plugins: [
+      operationChoicePlugin(),
       ...armor.plugins,
       listItemsPlugin(limits),
       metricsPlugin('gateway', 'info'),
       ApolloServerPluginCacheControlDisabled(),
       landing.plugin,
     ],
-    formatError: formatGatewayError,
+    formatError: (formatted) => formatGatewayError(formatted, inProduction),
   });
   await server.start();
 
@@ -205,7 +204,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
     assignRequestId,
     requireApiKey(access.keys, { allowLandingPage: true }),
     express.json({ limit: limits.maxBodyBytes }),
-    bodyErrors(limits),
+    jsonErrors(limits.maxBodyBytes),
     enterRequestScope,
     traceRequests('gateway'),
     expressMiddleware(server, {
@@ -215,6 +214,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
       },
     }),
   );
+  app.use(jsonNotFound);
+  app.use(jsonErrors(limits.maxBodyBytes));
   const http = await listen(app, opts.port, host);
   const port = (http.address() as AddressInfo).port;
   logger.debug({ port }, 'gateway listening');

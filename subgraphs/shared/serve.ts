@@ -9,6 +9,7 @@ import { flushTracing, startTracing, traceRequests } from '../../lib/tracing.ts'
 import { listen, type RunningService } from '../../lib/listen.ts';
 import { GATEWAY_SECRET_HEADER, secretChecker } from '../../lib/secret.ts';
 import { closeGracefully } from '../../lib/shutdown.ts';
+import { jsonErrors, jsonNotFound } from '../../lib/http-errors.ts';
 import { breakerStates } from './breaker.ts';
 import { header, type SubgraphDefinition } from './definition.ts';
 import { ErrorCode } from './errors.ts';
@@ -34,21 +35,34 @@ export async function listenSubgraph<Ctx extends object>(
   await server.start();
   const app = express();
   app.disable('x-powered-by');
+  const fromGateway = secretChecker(opts.secret);
+  const maxBodyBytes = opts.maxBodyBytes ?? 1024 * 1024;
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  // the state of this subgraph's upstream circuits, read by the gateway's /ready
-  app.get('/ready', (_req, res) => {
+  // Circuit states and metrics tell a stranger which upstreams exist and how they fail: only
+  // for whoever holds the gateway's secret (the gateway's /ready sends it; so must a scraper).
+  const gatewayOnly: express.RequestHandler = (req, res, next) => {
+    if (fromGateway(header(req, GATEWAY_SECRET_HEADER))) return next();
+    res.status(401).json({
+      errors: [
+        {
+          message: 'This subgraph only answers its gateway',
+          extensions: { code: ErrorCode.UNAUTHENTICATED },
+        },
+      ],
+    });
+  };
+  app.get('/ready', gatewayOnly, (_req, res) => {
     res.json({ status: 'ok', upstreams: breakerStates(def.name) });
   });
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', gatewayOnly, async (_req, res) => {
     res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
   });
-  const fromGateway = secretChecker(opts.secret);
   app.use(
     '/graphql',
     assignRequestId,
-    express.json({ limit: opts.maxBodyBytes ?? 1024 * 1024 }),
+    express.json({ limit: maxBodyBytes }),
     enterRequestScope,
     traceRequests(`subgraph ${def.name}`),
     expressMiddleware(server, {
@@ -62,6 +76,8 @@ export async function listenSubgraph<Ctx extends object>(
       },
     }),
   );
+  app.use(jsonNotFound);
+  app.use(jsonErrors(maxBodyBytes));
   const http = await listen(app, opts.port, opts.host ?? '127.0.0.1');
   const port = (http.address() as AddressInfo).port;
   return {

@@ -5,6 +5,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { logger } from '../../lib/logger.ts';
+import { publicMessage } from '../../lib/http-errors.ts';
 import { metricsPlugin } from '../../lib/metrics.ts';
 import type { SubgraphDefinition, SubgraphResolvers } from './definition.ts';
 import { scalarResolvers } from './scalars.ts';
@@ -16,13 +17,15 @@ export function buildSubgraphServer<Ctx extends object>(
   def: SubgraphDefinition<Ctx>,
   plugins: ApolloServerPlugin<Ctx>[] = [],
 ): ApolloServer<Ctx> {
+  // read once: what a running server hides must not change under it
+  const inProduction = production();
   return new ApolloServer<Ctx>({
     schema: buildSubgraphSchema({
       typeDefs: def.typeDefs,
       resolvers: { ...scalarResolvers, ...def.resolvers } as SubgraphResolvers,
     }),
-    includeStacktraceInErrorResponses: !production() && process.env.GRAPHQL_STACKTRACES === '1',
-    introspection: !production(),
+    includeStacktraceInErrorResponses: !inProduction && process.env.GRAPHQL_STACKTRACES === '1',
+    introspection: !inProduction,
     logger,
     // the process decides when to stop (see shutdown.ts), not Apollo's own signal handlers
     stopOnTerminationSignals: false,
@@ -38,7 +41,8 @@ export function buildSubgraphServer<Ctx extends object>(
       const code = formatted.extensions?.code;
       if (code === 'INTERNAL_SERVER_ERROR')
         logger.error({ err: error, subgraph: def.name }, 'resolver failed');
-      return formatted;
+      const message = publicMessage(formatted.message, inProduction);
+      return message === formatted.message ? formatted : { ...formatted, message };
     },
   });
 }

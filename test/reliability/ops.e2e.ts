@@ -1,5 +1,6 @@
 // Operability: /health, /ready, Prometheus /metrics, and one request id on every log line of a
 // request, from the gateway through the subgraph to the upstream call.
+import { GATEWAY_SECRET_HEADER } from '../../lib/secret.ts';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Stack } from '../../stack/index.ts';
 import { smmPart } from '../../stack/parts/smm.ts';
@@ -95,8 +96,10 @@ describe('/metrics', () => {
     }
   });
 
-  it('is also served by each subgraph', async () => {
-    const sub = await getText(new URL('/metrics', stack.subgraphs.smm!.url).toString());
+  it('is also served by each subgraph, to whoever holds the gateway secret', async () => {
+    const url = new URL('/metrics', stack.subgraphs.smm!.url).toString();
+    expect((await getText(url)).status).toBe(401);
+    const sub = await getText(url, { [GATEWAY_SECRET_HEADER]: stack.secret });
     expect(sub.status).toBe(200);
     expect(sub.text).toMatch(/^# TYPE upstream_requests_total counter$/m);
   });

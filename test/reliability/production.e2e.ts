@@ -4,6 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../../stack/index.ts';
 import { smmPart } from '../../stack/parts/smm.ts';
+import { solmatePart } from '../../stack/parts/solmate.ts';
+import { request } from 'undici';
 import { gql, startTestStack } from '../helpers/stack.ts';
 
 const saved = { NODE_ENV: process.env.NODE_ENV, GRAPHQL_STACKTRACES: process.env.GRAPHQL_STACKTRACES };
@@ -20,7 +22,7 @@ function stackWith(nodeEnv: string): () => Stack {
     process.env.NODE_ENV = nodeEnv;
     process.env.GRAPHQL_STACKTRACES = '1';
     try {
-      stack = await startTestStack({ parts: [smmPart] });
+      stack = await startTestStack({ parts: [smmPart, solmatePart] });
     } finally {
       restore();
     }
@@ -31,6 +33,15 @@ function stackWith(nodeEnv: string): () => Stack {
 
 const INTROSPECTION = '{ __schema { queryType { name } } }';
 const TYPO = '{ smmBalanc(provider: "sosyal") { amount } }';
+// graphql-armor's suggestion mask knows `Did you mean "x"?` but not the enum form
+const ENUM_TYPO = 'mutation { createOrder(input: { network: VIESHO }) { userErrors { code } } }';
+const ENUM_VAR = 'mutation($i: CreateOrderInput!) { createOrder(input: $i) { userErrors { code } } }';
+
+/** What a browser gets at GET /graphql. */
+async function landing(url: string) {
+  const res = await request(url, { headers: { accept: 'text/html' } });
+  return { status: res.statusCode, text: await res.body.text() };
+}
 
 describe('NODE_ENV=production', () => {
   const stack = stackWith('production');
@@ -56,6 +67,29 @@ describe('NODE_ENV=production', () => {
     expect(upstream.errors?.[0]?.extensions?.code).toBe('UPSTREAM_BAD_RESPONSE');
     expect(upstream.raw).not.toMatch(/stacktrace|\.ts:\d+/);
   });
+
+  it('strips enum-value suggestions too, at the gateway and at a subgraph', async () => {
+    const direct = (q: string, v?: Record<string, unknown>) =>
+      gql(stack().subgraphs.solmate!.url, q, v, { 'x-gateway-secret': stack().secret });
+    const answers = [
+      await gql(stack().gatewayUrl, ENUM_TYPO),
+      await gql(stack().gatewayUrl, ENUM_VAR, { i: { network: 'VIESHO' } }),
+      await direct(ENUM_TYPO),
+      await direct(ENUM_VAR, { i: { network: 'VIESHO' } }),
+      await gql(stack().gatewayUrl, TYPO),
+      await direct('{ orde(id: "1") { id } }'),
+    ];
+    for (const r of answers) {
+      expect(r.errors?.length).toBeGreaterThan(0);
+      expect(r.raw).not.toMatch(/Did you mean|VIESHOW/);
+    }
+  });
+
+  it('shows no landing page (Apollo’s names the server version)', async () => {
+    const page = await landing(stack().gatewayUrl);
+    expect(page.status).not.toBe(200);
+    expect(page.text).not.toMatch(/<html|landing|version|@apollo\/server/i);
+  });
 });
 
 describe('NODE_ENV=development with GRAPHQL_STACKTRACES=1', () => {
@@ -66,5 +100,13 @@ describe('NODE_ENV=development with GRAPHQL_STACKTRACES=1', () => {
     const typo = await gql(stack().gatewayUrl, TYPO);
     expect(typo.errors?.[0]?.extensions?.stacktrace).toBeInstanceOf(Array);
     expect(typo.errors?.[0]?.message).toMatch(/Did you mean "smmBalance"/);
+    const e = await gql(stack().gatewayUrl, ENUM_TYPO);
+    expect(e.raw).toMatch(/Did you mean the enum value \\"VIESHOW\\"/);
+  });
+
+  it('serves Apollo Sandbox as the landing page', async () => {
+    const page = await landing(stack().gatewayUrl);
+    expect(page.status).toBe(200);
+    expect(page.text).toMatch(/sandbox/i);
   });
 });
