@@ -119,6 +119,13 @@ export const cacheMisses: Counter<'cache'> = new Counter({
   },
 });
 
+export const cacheStoreFailures = new Counter({
+  name: 'cache_store_failures_total',
+  help: 'Cache store operations that failed or timed out and were read upstream instead (caches fail open)',
+  labelNames: ['cache'] as const,
+  registers: [metricsRegistry],
+});
+
 export const circuitStates = new Gauge({
   name: 'upstream_circuit_state',
   help: 'Circuit breaker per upstream: 0 closed, 1 open, 2 half-open',

@@ -2,9 +2,14 @@
 // served by its emulator; Apollo Sandbox is the gateway's landing page.
 // STACK_PORTS=random puts everything on free ports (tests start it beside other stacks).
 // SIGTERM/SIGINT: stop accepting, let requests in flight finish (SHUTDOWN_TIMEOUT_MS), exit 0.
+import { mkdirSync } from 'node:fs';
 import { logger } from '../lib/logger.ts';
 import { exitOnSignals } from '../lib/shutdown.ts';
 import { startStack } from '../stack/index.ts';
+
+// idempotency records live in a file here, so a key used before a restart still replays after it
+process.env.DATA_DIR ??= 'data';
+mkdirSync(process.env.DATA_DIR, { recursive: true });
 
 const stack = await startStack({ ports: process.env.STACK_PORTS === 'random' ? 0 : 'default' });
 for (const [name, emu] of Object.entries(stack.emulators))

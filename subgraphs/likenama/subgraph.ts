@@ -15,6 +15,7 @@ export function createLikenamaSubgraph(
   const shared: LikenamaShared = { config, idempotency, makeApi: overrides.makeApi };
   return {
     close: idempotency.close,
+    stores: idempotency.stores,
     name: 'likenama',
     typeDefs: likenamaTypeDefs,
     resolvers: resolvers as SubgraphDefinition<LikenamaContext>['resolvers'],

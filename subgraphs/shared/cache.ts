@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { logger } from '../../lib/logger.ts';
+import { cacheStoreFailures } from '../../lib/metrics.ts';
 import type { KvStore } from './store.ts';
 
 /** A cache-key fragment for a credential: scopes entries per tenant without storing the secret. */
@@ -29,7 +31,10 @@ export class StoreCache<V> {
   async getOrLoad(key: string, ttlMs: number, load: () => Promise<V>, ttlFor?: (v: V) => number): Promise<V> {
     if (ttlMs <= 0) return load();
     const k = `${this.namespace}:${key}`;
-    const raw = await this.store.get(k);
+    const raw = await this.store.get(k).then(
+      (v) => this.recovered(v),
+      () => this.failed(null),
+    );
     if (raw !== null) {
       this.hits++;
       return JSON.parse(raw) as V;
@@ -39,7 +44,12 @@ export class StoreCache<V> {
     this.misses++;
     const promise = load().then(async (value) => {
       const ttl = ttlFor ? Math.min(ttlFor(value), ttlMs) : ttlMs;
-      if (ttl > 0) await this.store.set(k, JSON.stringify(value), ttl);
+      if (ttl > 0) {
+        await this.store.set(k, JSON.stringify(value), ttl).then(
+          () => this.recovered(undefined),
+          () => this.failed(undefined),
+        );
+      }
       return value;
     });
     this.inflight.set(k, promise);
@@ -51,6 +61,30 @@ export class StoreCache<V> {
   }
 
   delete(key: string): Promise<void> {
-    return this.store.delete(`${this.namespace}:${key}`);
+    return this.store.delete(`${this.namespace}:${key}`).catch(() => this.failed(undefined));
+  }
+
+  // A cache outage means reading upstream, not failing: counted on every miss it causes,
+  // logged once when it starts and once when it ends (not once per request).
+  private outage = false;
+
+  private failed<T>(v: T): T {
+    cacheStoreFailures.inc({ cache: this.namespace });
+    if (!this.outage) {
+      this.outage = true;
+      logger.warn(
+        { cache: this.namespace, store: this.store.kind },
+        'cache store unavailable: reading upstream',
+      );
+    }
+    return v;
+  }
+
+  private recovered<T>(v: T): T {
+    if (this.outage) {
+      this.outage = false;
+      logger.info({ cache: this.namespace, store: this.store.kind }, 'cache store available again');
+    }
+    return v;
   }
 }

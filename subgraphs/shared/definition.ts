@@ -20,6 +20,8 @@ export interface SubgraphDefinition<Ctx extends object> {
   resolvers: SubgraphResolvers;
   /** builds the per-request context (fresh loaders, credentials) after the secret check */
   context: (req: RequestInfo) => Promise<Ctx> | Ctx;
+  /** the state of the subgraph's stores, for /ready */
+  stores?: () => Promise<Record<string, { kind: string; up: boolean }>>;
   /** releases what the subgraph holds beyond requests (its store connection) */
   close?: () => Promise<void>;
 }

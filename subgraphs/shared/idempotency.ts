@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { GraphQLError } from 'graphql';
 import { badInput, ErrorCode, LayerError } from './errors.ts';
 import { envInt } from '../../lib/env.ts';
-import { createStore, type KvStore } from './store.ts';
+import { createStores, StoreError, type KvStore } from './store.ts';
 
 /**
  * Idempotency keys for calls that spend money: the first call with a key runs once and its
@@ -55,6 +55,39 @@ const fingerprint = (input: unknown) => createHash('sha256').update(canonical(in
 
 export const CONFLICT = 'CONFLICT';
 
+/** The records could not be read or written before sending: nothing was sent, retry later. */
+export const IDEMPOTENCY_STORE_UNAVAILABLE = 'IDEMPOTENCY_STORE_UNAVAILABLE';
+/** The records are at their bound (never evicted before their TTL): nothing was sent. */
+export const IDEMPOTENCY_STORE_FULL = 'IDEMPOTENCY_STORE_FULL';
+
+function notSent(err: unknown): never {
+  if (err instanceof StoreError && err.reason === 'full') {
+    throw new GraphQLError(
+      'The idempotency store is full, so this keyed write was not sent; retry later or without a key',
+      { extensions: { code: IDEMPOTENCY_STORE_FULL, retryable: true } },
+    );
+  }
+  throw new GraphQLError(
+    'The idempotency store is unavailable, so this keyed write was not sent; retry later',
+    {
+      extensions: { code: IDEMPOTENCY_STORE_UNAVAILABLE, retryable: true },
+    },
+  );
+}
+
+/**
+ * A payload that only refuses (userErrors, and nothing else set): nothing happened, so it frees
+ * the key and is not stored (a refused input must not hold a record for 24 h).
+ */
+export function isRefusedPayload(result: unknown): boolean {
+  if (!result || typeof result !== 'object') return false;
+  const { userErrors, ...rest } = result as Record<string, unknown>;
+  if (!Array.isArray(userErrors) || userErrors.length === 0) return false;
+  return Object.values(rest).every(
+    (v) => v === null || v === undefined || (Array.isArray(v) && v.length === 0),
+  );
+}
+
 export async function idempotent<T>(
   opts: IdempotencyOptions,
   /** api and tenant (a credential tag, never the credential): keys never cross tenants */
@@ -72,9 +105,9 @@ export async function idempotent<T>(
   const deadline = Date.now() + opts.waitMs;
   for (let delay = 20; ; delay = Math.min(delay * 2, 250)) {
     const claim = JSON.stringify({ state: 'pending', fp } satisfies Stored);
-    if (await opts.store.setIfAbsent(recordKey, claim, opts.pendingTtlMs))
-      return runOnce(opts, recordKey, fp, run);
-    const raw = await opts.store.get(recordKey);
+    const claimed = await opts.store.setIfAbsent(recordKey, claim, opts.pendingTtlMs).catch(notSent);
+    if (claimed) return runOnce(opts, recordKey, fp, run);
+    const raw = await opts.store.get(recordKey).catch(notSent);
     // null: the first call dropped its claim (it failed without taking effect), so try to claim it
     if (raw !== null) {
       const rec = JSON.parse(raw) as Stored;
@@ -103,35 +136,72 @@ async function runOnce<T>(
   fp: string,
   run: () => Promise<T>,
 ): Promise<T> {
+  let result: T;
   try {
-    const result = await run();
-    await opts.store.set(
-      recordKey,
-      JSON.stringify({ state: 'done', fp, result } satisfies Stored),
-      opts.ttlMs,
-    );
-    return result;
+    result = await run();
   } catch (err) {
     if (err instanceof LayerError && err.code === ErrorCode.OUTCOME_UNKNOWN) {
       const error = { message: err.message, extensions: { ...err.extensions } };
-      await opts.store.set(
-        recordKey,
-        JSON.stringify({ state: 'failed', fp, error } satisfies Stored),
-        opts.ttlMs,
-      );
+      // kept for the key's whole TTL: a retry must never send it again
+      await record(opts, recordKey, { state: 'failed', fp, error }, err.message);
     } else {
-      // the call did not take effect (refused before sending, or upstream unavailable): a retry may go
-      await opts.store.delete(recordKey);
+      // not sent, or refused: nothing happened, so the key may be used again
+      await release(opts, recordKey);
     }
     throw err;
   }
+  if (isRefusedPayload(result)) {
+    await release(opts, recordKey);
+    return result;
+  }
+  await record(opts, recordKey, { state: 'done', fp, result }, 'the write was done');
+  return result;
+}
+
+/**
+ * Stores an outcome after the write was sent. When that fails, the caller is told
+ * OUTCOME_UNKNOWN: the write happened (or may have), and the claim left behind keeps a retry
+ * from sending again until it expires.
+ */
+async function record(opts: IdempotencyOptions, recordKey: string, rec: Stored, what: string): Promise<void> {
+  try {
+    await opts.store.set(recordKey, JSON.stringify(rec), opts.ttlMs);
+  } catch {
+    throw new LayerError(
+      ErrorCode.OUTCOME_UNKNOWN,
+      `The write was sent (${what}) but its outcome could not be recorded under this idempotency key: ` +
+        'it may have taken effect. Check its state before trying again.',
+      undefined,
+      { idempotencyStore: 'unavailable' },
+    );
+  }
+}
+
+async function release(opts: IdempotencyOptions, recordKey: string): Promise<void> {
+  // a claim that cannot be dropped expires with its pending TTL; the answer stands
+  await opts.store.delete(recordKey).catch(() => undefined);
 }
 
 /** The store and idempotency settings of one subgraph instance, from its environment. */
 export function idempotencyFromEnv(
   env: NodeJS.ProcessEnv,
   store?: KvStore,
-): IdempotencyOptions & { close(): Promise<void> } {
-  const s = store ?? createStore(env);
-  return { store: s, ...idempotencySettings(env), close: () => s.close() };
+): IdempotencyOptions & {
+  cacheStore: KvStore;
+  stores(): Promise<Record<string, { kind: string; up: boolean }>>;
+  close(): Promise<void>;
+} {
+  const stores = store ? { idempotency: store, cache: store, close: () => store.close() } : createStores(env);
+  const up = (s: KvStore) =>
+    s.ping().then(
+      () => ({ kind: s.kind, up: true }),
+      () => ({ kind: s.kind, up: false }),
+    );
+  return {
+    store: stores.idempotency,
+    cacheStore: stores.cache,
+    ...idempotencySettings(env),
+    stores: async () => ({ idempotency: await up(stores.idempotency), cache: await up(stores.cache) }),
+    close: () => stores.close(),
+  };
 }

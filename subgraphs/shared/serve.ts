@@ -53,8 +53,11 @@ export async function listenSubgraph<Ctx extends object>(
       ],
     });
   };
-  app.get('/ready', gatewayOnly, (_req, res) => {
-    res.json({ status: 'ok', upstreams: breakerStates(def.name) });
+  // with the idempotency store down, keyed writes are refused: the subgraph is degraded
+  app.get('/ready', gatewayOnly, async (_req, res) => {
+    const stores = (await def.stores?.()) ?? {};
+    const degraded = Object.values(stores).some((s) => !s.up);
+    res.json({ status: degraded ? 'degraded' : 'ok', upstreams: breakerStates(def.name), stores });
   });
   app.get('/metrics', gatewayOnly, async (_req, res) => {
     res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());

@@ -17,13 +17,14 @@ export function createSmmSubgraph(
   const idempotency = idempotencyFromEnv(overrides.env ?? process.env, overrides.store);
   const shared: SmmShared = {
     config,
-    servicesCache: new StoreCache<SmmServiceRecord[]>(idempotency.store, 'smm:services'),
+    servicesCache: new StoreCache<SmmServiceRecord[]>(idempotency.cacheStore, 'smm:services'),
     idempotency,
     makeApi: overrides.makeApi,
   };
   registerCache('smm_services', shared.servicesCache);
   return {
     close: idempotency.close,
+    stores: idempotency.stores,
     name: 'smm',
     typeDefs: smmTypeDefs,
     resolvers: resolvers as SubgraphDefinition<SmmContext>['resolvers'],

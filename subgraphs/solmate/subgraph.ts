@@ -15,6 +15,7 @@ export function createSolmateSubgraph(
   const shared: SolmateShared = { config, idempotency, makeApi: overrides.makeApi };
   return {
     close: idempotency.close,
+    stores: idempotency.stores,
     name: 'solmate',
     typeDefs: solmateTypeDefs,
     resolvers: resolvers as SubgraphDefinition<SolmateContext>['resolvers'],

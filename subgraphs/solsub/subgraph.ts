@@ -20,7 +20,7 @@ export function createSolsubSubgraph(
   const idempotency = idempotencyFromEnv(overrides.env ?? process.env, overrides.store);
   const shared: SolsubShared = {
     config,
-    statusCache: statusCacheOn(idempotency.store),
+    statusCache: statusCacheOn(idempotency.cacheStore),
     generations: new Map(),
     makeApi: overrides.makeApi,
     idempotency,
@@ -28,6 +28,7 @@ export function createSolsubSubgraph(
   registerCache('solsub_checks', shared.statusCache);
   return {
     close: idempotency.close,
+    stores: idempotency.stores,
     name: 'solsub',
     typeDefs: solsubTypeDefs,
     resolvers: resolvers as SubgraphDefinition<SolsubContext>['resolvers'],

@@ -18,9 +18,16 @@ async function freePort(): Promise<number> {
 }
 
 /** A throwaway redis-server on loopback, without persistence, for one test file. */
-export async function startRedis(): Promise<{ url: string; stop(): Promise<void> }> {
+export interface TestRedis {
+  url: string;
+  /** the server process (SIGSTOP/SIGCONT it to hang and resume Redis) */
+  proc: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export async function startRedis(port?: number): Promise<TestRedis> {
   if (!REDIS_BIN) throw new Error('redis-server is not installed (apt-get install redis-server)');
-  const port = await freePort();
+  port ??= await freePort();
   const proc: ChildProcess = spawn(
     REDIS_BIN,
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
@@ -44,9 +51,13 @@ export async function startRedis(): Promise<{ url: string; stop(): Promise<void>
   probe.disconnect();
   return {
     url,
+    proc,
     async stop() {
-      proc.kill('SIGTERM');
-      await new Promise((r) => proc.once('exit', r));
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      const exited = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGCONT');
+      proc.kill('SIGKILL');
+      await exited;
     },
   };
 }
