@@ -14,7 +14,17 @@ const fence = (files, patterns) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['**/__generated__/**', 'node_modules/**', 'schema/**', 'test-results/**', 'client/dist/**'] },
+  {
+    ignores: [
+      '**/__generated__/**',
+      'node_modules/**',
+      'schema/**',
+      'test-results/**',
+      'client/dist/**',
+      'dist/**',
+      '.ci/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

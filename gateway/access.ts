@@ -4,6 +4,7 @@ import { rejectedRequests } from '../lib/metrics.ts';
 import { secretMatches } from '../lib/secret.ts';
 import type { StackPart } from '../stack/part.ts';
 import { parts } from '../stack/parts/index.ts';
+import { ConfigError } from '../lib/config.ts';
 
 export interface AccessSettings {
   /** GATEWAY_API_KEYS: callers must send one as `Authorization: Bearer <key>`; none = open */
@@ -18,7 +19,8 @@ export function accessSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Acc
     .map((k) => k.trim())
     .filter((k) => k !== '');
   const short = keys.find((k) => k.length < 16);
-  if (short !== undefined) throw new Error('GATEWAY_API_KEYS: every key must be at least 16 characters');
+  if (short !== undefined)
+    throw new ConfigError('GATEWAY_API_KEYS', 'every key must be at least 16 characters');
   return { keys, allowUnauthenticated: env.GATEWAY_ALLOW_UNAUTHENTICATED === '1' };
 }
 
@@ -46,7 +48,8 @@ export function isLoopback(host: string): boolean {
 export function checkExposure(host: string, access: AccessSettings, credentials: string[]): void {
   if (access.keys.length > 0 || isLoopback(host) || credentials.length === 0) return;
   if (!access.allowUnauthenticated) {
-    throw new Error(
+    throw new ConfigError(
+      'GATEWAY_API_KEYS',
       `Refusing to start: the gateway would listen on ${host} without access control while server-side ` +
         `upstream credentials are configured (${credentials.join(', ')}). Set GATEWAY_API_KEYS ` +
         '(comma-separated; callers send "Authorization: Bearer <key>"), listen on 127.0.0.1, or set ' +

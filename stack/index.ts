@@ -9,12 +9,17 @@ import { listenSubgraph } from '../subgraphs/shared/serve.ts';
 import { composeSupergraph } from './compose.ts';
 import type { StackPart } from './part.ts';
 import { parts as allParts } from './parts/index.ts';
+import { listening } from '../lib/config.ts';
+import { EMULATOR_PORT_OFFSET, portVar, type PortKind } from './ports.ts';
 
 export interface StackOptions {
   /** environment the subgraphs are configured from (process.env by default) */
   env?: NodeJS.ProcessEnv;
-  /** 0 (default) picks free ports for everything; 'default' uses the documented ports */
-  ports?: 0 | 'default';
+  /**
+   * 0 (default) picks free ports for everything; 'default' uses the documented ports; a function
+   * chooses each part's port (`npm start` reads them from the environment, see ports.ts)
+   */
+  ports?: 0 | 'default' | ((kind: PortKind, part: StackPart<string>) => number);
   gatewayPort?: number;
   /** base latency of every emulator answer */
   emulatorLatencyMs?: number;
@@ -39,13 +44,21 @@ export interface Stack {
   close(graceMs?: number): Promise<void>;
 }
 
-const EMULATOR_PORT_OFFSET = 100; // emulators sit at 4101..4104 beside subgraphs at 4001..4004
-
 /** Starts emulators for unconfigured upstreams, every subgraph, and the gateway in front. */
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const parts = opts.parts ?? allParts;
   const fixed = opts.ports === 'default';
+  const ports = opts.ports;
+  const portOf = (kind: PortKind, part: StackPart<string>) =>
+    typeof ports === 'function'
+      ? ports(kind, part)
+      : !fixed
+        ? 0
+        : kind === 'subgraph'
+          ? part.defaultPort
+          : part.defaultPort + EMULATOR_PORT_OFFSET;
   const env: NodeJS.ProcessEnv = { ...(opts.env ?? process.env) };
+  const host = env.HOST ?? '127.0.0.1';
   const secret = env.SUBGRAPH_SECRET || randomBytes(24).toString('base64url');
   const emulators: Stack['emulators'] = {};
   const subgraphs: Stack['subgraphs'] = {};
@@ -61,10 +74,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   try {
     for (const part of parts) {
       if (opts.forceEmulators || part.needsEmulator(env)) {
-        const started = await part.startEmulator({
-          port: fixed ? part.defaultPort + EMULATOR_PORT_OFFSET : 0,
-          latencyMs: opts.emulatorLatencyMs,
-        });
+        const port = portOf('emulator', part);
+        const started = await listening(portVar('emulator', part), port, '127.0.0.1', () =>
+          part.startEmulator({ port, latencyMs: opts.emulatorLatencyMs }),
+        );
         // a part outside the registry (a test's extra API) is kept under its own name too
         (emulators as Record<string, Emulator>)[part.name] = started.emulator;
         closers.push(() => started.emulator.close());
@@ -73,24 +86,28 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     }
     const urls: Record<string, string> = {};
     for (const part of parts) {
-      const running = await listenSubgraph(part.subgraph(env), {
-        port: fixed ? part.defaultPort : 0,
-        secret,
-      });
+      const def = part.subgraph(env);
+      const port = portOf('subgraph', part);
+      const running = await listening(portVar('subgraph', part), port, '127.0.0.1', () =>
+        listenSubgraph(def, { port, secret }),
+      );
       (subgraphs as Record<string, RunningService>)[part.name] = running;
       urls[part.name] = running.url;
       closers.push((graceMs) => running.close(graceMs));
     }
-    const gateway = await startGateway({
-      supergraphSdl: opts.parts ? composeSupergraph(parts).supergraph : undefined,
-      secret,
-      subgraphUrls: urls,
-      port: opts.gatewayPort ?? (fixed ? Number(env.PORT ?? 4000) : 0),
-      host: env.HOST ?? '127.0.0.1',
-      env,
-      upstreamCredentials,
-      apis: parts,
-    });
+    const gatewayPort = opts.gatewayPort ?? (fixed ? Number(env.PORT ?? 4000) : 0);
+    const gateway = await listening('PORT', gatewayPort, host, () =>
+      startGateway({
+        supergraphSdl: opts.parts ? composeSupergraph(parts).supergraph : undefined,
+        secret,
+        subgraphUrls: urls,
+        port: gatewayPort,
+        host,
+        env,
+        upstreamCredentials,
+        apis: parts,
+      }),
+    );
     closers.push((graceMs) => gateway.close(graceMs));
     return { gatewayUrl: gateway.url, emulators, subgraphs, env, secret, close };
   } catch (err) {

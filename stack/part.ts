@@ -33,6 +33,8 @@ export interface StackPart<Name extends string = ApiName> {
    * environment, before emulators add demo ones): with any, an open gateway spends that account
    */
   serverCredentials(env: NodeJS.ProcessEnv): string[];
+  /** the variable that names the real upstream (what a subgraph run alone cannot do without) */
+  upstreamVariable: string;
   /** true when `env` names no real upstream, so the emulator must stand in */
   needsEmulator(env: NodeJS.ProcessEnv): boolean;
   /**

@@ -12,6 +12,7 @@ export const likenamaPart = definePart({
   schemaUrl: new URL('../../subgraphs/likenama/schema.graphql', import.meta.url),
   callerHeaders: { names: [LIKENAMA_TOKEN_HEADER] },
   serverCredentials: () => [],
+  upstreamVariable: 'LIKENAMA_URL',
   needsEmulator: (env) => !env.LIKENAMA_URL,
   async startEmulator({ port, latencyMs }) {
     const emulator = createDemoLikenamaEmulator({ latencyMs });

@@ -34,6 +34,7 @@ export const smmPart = definePart({
   callerHeaders: { prefix: SMM_KEY_HEADER_PREFIX },
   serverCredentials: (env) =>
     smmProvidersHaveKeys(env) ? [env.SMM_PROVIDERS_FILE ? 'SMM_PROVIDERS_FILE' : 'SMM_PROVIDERS'] : [],
+  upstreamVariable: 'SMM_PROVIDERS',
   needsEmulator: (env) => !env.SMM_PROVIDERS && !env.SMM_PROVIDERS_FILE,
   async startEmulator({ port, latencyMs }) {
     const emulator = createDemoSmmEmulator({ latencyMs });

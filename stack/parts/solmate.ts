@@ -10,6 +10,7 @@ export const solmatePart = definePart({
   schemaUrl: new URL('../../subgraphs/solmate/schema.graphql', import.meta.url),
   callerHeaders: { names: [SOLMATE_AUTH_HEADER] },
   serverCredentials: setVariables('SOLMATE_USER', 'SOLMATE_PASSWORD'),
+  upstreamVariable: 'SOLMATE_URL',
   needsEmulator: (env) => !env.SOLMATE_URL,
   async startEmulator({ port, latencyMs }) {
     const emulator = createSolmateEmulator({ latencyMs });

@@ -10,6 +10,7 @@ export const solsubPart = definePart({
   schemaUrl: new URL('../../subgraphs/solsub/schema.graphql', import.meta.url),
   callerHeaders: { names: [SOLSUB_KEY_HEADER] },
   serverCredentials: setVariables('SOLSUB_API_KEY'),
+  upstreamVariable: 'SOLSUB_URL',
   needsEmulator: (env) => !env.SOLSUB_URL,
   async startEmulator({ port, latencyMs }) {
     const emulator = createDemoSolsubEmulator({ latencyMs });

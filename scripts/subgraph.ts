@@ -1,0 +1,33 @@
+// `npm run subgraph -- <api>`: one subgraph alone, behind our gateway (`npm run gateway`) or any
+// Federation 2 router. PORT (the API's documented port by default), HOST (loopback by default),
+// SUBGRAPH_SECRET (required), the API's upstream variables, REDIS_URL to share state with replicas.
+import { z } from 'zod';
+import { ConfigError, listening, parseEnv, portSchema, runMain, secretSchema } from '../lib/config.ts';
+import { logger } from '../lib/logger.ts';
+import { exitOnSignals } from '../lib/shutdown.ts';
+import { listenSubgraph } from '../subgraphs/shared/server.ts';
+import { parts } from '../stack/parts/index.ts';
+
+await runMain('subgraph', async () => {
+  const names = parts.map((p) => p.name).join('|');
+  const name = process.argv[2];
+  const part = parts.find((p) => p.name === name);
+  if (!part)
+    throw new ConfigError(
+      'subgraph name',
+      `${name === undefined ? 'missing' : `unknown "${name}"`}: npm run subgraph -- <${names}>`,
+    );
+  const env = parseEnv({
+    SUBGRAPH_SECRET: secretSchema,
+    PORT: portSchema.default(part.defaultPort),
+    HOST: z.string().default('127.0.0.1'),
+  });
+  if (part.needsEmulator(process.env))
+    throw new ConfigError(part.upstreamVariable, `is required: the ${part.name} subgraph needs its upstream`);
+  const def = part.subgraph(process.env);
+  const running = await listening('PORT', env.PORT, env.HOST, () =>
+    listenSubgraph(def, { port: env.PORT, host: env.HOST, secret: env.SUBGRAPH_SECRET }),
+  );
+  exitOnSignals((graceMs) => running.close(graceMs));
+  logger.info({ api: part.name, url: running.url }, `${part.name} subgraph ready: ${running.url}`);
+});
