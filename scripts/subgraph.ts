@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { ConfigError, listening, parseEnv, portSchema, runMain, secretSchema } from '../lib/config.ts';
 import { logger } from '../lib/logger.ts';
 import { exitOnSignals } from '../lib/shutdown.ts';
-import { listenSubgraph } from '../subgraphs/shared/server.ts';
+import { listenSubgraph } from '../subgraphs/shared/serve.ts';
 import { parts } from '../stack/parts/index.ts';
 
 await runMain('subgraph', async () => {
