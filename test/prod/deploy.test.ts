@@ -5,8 +5,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { FORWARDED_HEADERS } from '../../gateway/headers.ts';
 import { GATEWAY_SECRET_HEADER } from '../../lib/secret.ts';
+import { isCallerHeader } from '../../stack/part.ts';
 import { parts } from '../../stack/parts/index.ts';
 import { subgraphUrlVar } from '../../stack/ports.ts';
 import { ROOT } from '../helpers/process.ts';
@@ -86,8 +86,10 @@ describe('router.yaml (Apollo Router)', () => {
     ).toEqual([]);
   });
   it('forwards to each subgraph exactly the caller headers our gateway forwards to it', () => {
-    expect(Object.keys(config.headers.subgraphs).sort()).toEqual(Object.keys(FORWARDED_HEADERS).sort());
-    for (const [name, forward] of Object.entries(FORWARDED_HEADERS)) {
+    expect(Object.keys(config.headers.subgraphs).sort()).toEqual(parts.map((p) => p.name).sort());
+    for (const part of parts) {
+      const name = part.name;
+      const forward = (h: string) => isCallerHeader(part.callerHeaders, h);
       const rules = config.headers.subgraphs[name]!.request;
       const routerForwards = (h: string) =>
         rules.some(
