@@ -8,6 +8,7 @@ import { logger } from '../../lib/logger.ts';
 import { publicMessage } from '../../lib/http-errors.ts';
 import { metricsPlugin } from '../../lib/metrics.ts';
 import type { SubgraphDefinition, SubgraphResolvers } from './definition.ts';
+import { ErrorCode, LayerError } from './errors.ts';
 import { scalarResolvers } from './scalars.ts';
 
 /** Builds the Apollo server of one subgraph (no port: tests execute operations on it directly). */
@@ -42,6 +43,16 @@ export function buildSubgraphServer<Ctx extends object>(
       if (code === 'INTERNAL_SERVER_ERROR')
         logger.error({ err: error, subgraph: def.name }, 'resolver failed');
       const message = publicMessage(formatted.message, inProduction);
+      // a literal a scalar refuses (`totalBudget: "1e5"`) fails validation, not execution: it
+      // is the same caller mistake as the variable form, so it gets the same code
+      const cause = (error as { originalError?: unknown } | null)?.originalError;
+      if (
+        code === 'GRAPHQL_VALIDATION_FAILED' &&
+        cause instanceof LayerError &&
+        cause.code === ErrorCode.BAD_USER_INPUT
+      ) {
+        return { ...formatted, message, extensions: { ...formatted.extensions, code: cause.code } };
+      }
       return message === formatted.message ? formatted : { ...formatted, message };
     },
   });

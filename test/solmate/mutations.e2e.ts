@@ -249,6 +249,39 @@ describe('validation before any call', () => {
     noCalls();
   });
 
+  it('sends budgets in their canonical form, however the caller spelled them', async () => {
+    const r = await create(validCreate({ totalBudget: '+0020000.50', dailyBudget: '2000.' }));
+    expect(r.data!.createOrder.userErrors).toEqual([]);
+    expect(s.emu.calls('createOrder')[0]!.body).toMatchObject({
+      total_budget: '20000.5',
+      daily_budget: '2000',
+    });
+    const literal = await s.q<{ createOrder: Payload }>(
+      `mutation { createOrder(input: { title: "t", network: VIESHOW, model: CPM, totalBudget: "05.50",
+        dailyBudget: 1.0, materialUrl: "https://a.example/m.mp4", clickUrl: "https://a.example/c.jpg" })
+        { userErrors { code } } }`,
+    );
+    expect(literal.data!.createOrder.userErrors).toEqual([]);
+    expect(s.emu.calls('createOrder')[1]!.body).toMatchObject({ total_budget: '5.5', daily_budget: '1' });
+  });
+
+  it('refuses a 400-digit budget before any call, echoing only a short prefix', async () => {
+    const huge = '9'.repeat(400);
+    for (const r of [
+      await create(validCreate({ totalBudget: huge })),
+      await s.q(
+        `mutation { createOrder(input: { title: "t", network: VIESHOW, model: CPM, totalBudget: "${huge}",
+          dailyBudget: "1", materialUrl: "https://a.example/m.mp4", clickUrl: "https://a.example/c.jpg" })
+          { userErrors { code } } }`,
+      ),
+    ]) {
+      expect(codes(r).map((c) => c.code)).toEqual(['BAD_USER_INPUT']);
+      expect(r.errors![0]!.message).toMatch(/at most 64 characters/);
+      expect(r.errors![0]!.message).not.toContain('9'.repeat(65));
+    }
+    noCalls();
+  });
+
   it('names every missing required field of an update, and a bad id, together', async () => {
     const r = await update('../x', {});
     expect(r.data!.updateOrder.userErrors).toEqual([

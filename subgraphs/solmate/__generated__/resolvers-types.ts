@@ -15,7 +15,12 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
-  /** An exact decimal number carried as a string (for example "0.27819"). Never a float. */
+  /**
+   * An exact decimal number carried as a string (for example "0.27819"). Never a float: pass it as a
+   * string in variables. Input is read in one canonical form: no "+", no leading zeros, no trailing
+   * zeros after the point, no trailing point, "-0" is "0" ("+05.50" is read as "5.5"); exponents and
+   * spaces are refused; at most 30 digits before the point and 18 after.
+   */
   Decimal: { input: string; output: string; }
   _FieldSet: { input: unknown; output: unknown; }
 };
