@@ -30,6 +30,11 @@ export interface Fault {
   match?: string;
   /** let this many matching requests through untouched first (the second chunk of a call fails) */
   skip?: number;
+  /**
+   * commitThen* faults (in-process only): fail the answer only once this settles, so a test can
+   * act while the write is made and its caller is still waiting
+   */
+  hold?: Promise<unknown>;
 }
 
 export interface RecordedRequest {
@@ -43,6 +48,8 @@ export interface RecordedRequest {
   /** what the emulator calls this request (SMM: the `action`; REST APIs: `METHOD /route`) */
   action: string;
   at: number;
+  /** the API has handled it (its state change made), whatever a fault then does to the answer */
+  handled?: boolean;
 }
 
 export interface Reply {
@@ -80,6 +87,8 @@ export class Emulator {
   received = 0;
   /** requests whose handling (faults included) has not finished: see idle() */
   private readonly inflight = new Set<Promise<void>>();
+  /** waiters of whenHandled() */
+  private readonly handledWaiters = new Set<() => void>();
   private faults: Fault[] = [];
   private server?: Server;
   private readonly sockets = new Set<Socket>();
@@ -130,6 +139,24 @@ export class Emulator {
    */
   async idle(): Promise<void> {
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
+
+  /**
+   * Resolves once `count` requests named `action` have been handled (the write made), even when
+   * a commitThen* fault then holds, fails or drops the answer: what a test waits on instead of
+   * sleeping. Counts the requests since the log was last cleared.
+   */
+  whenHandled(action: string, count = 1): Promise<void> {
+    const done = () => this.requests.filter((r) => r.action === action && r.handled).length >= count;
+    if (done()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const check = () => {
+        if (!done()) return;
+        this.handledWaiters.delete(check);
+        resolve();
+      };
+      this.handledWaiters.add(check);
+    });
   }
 
   async listen(port = 0, host = '127.0.0.1'): Promise<string> {
@@ -183,8 +210,7 @@ export class Emulator {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://emulator');
-    if (url.pathname.startsWith('/__emulator/'))
-      return this.control(req.method ?? 'GET', url.pathname, raw, res);
+    if (url.pathname.startsWith('/__emulator/')) return this.control(req.method ?? 'GET', url, raw, res);
 
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers))
@@ -210,6 +236,9 @@ export class Emulator {
     if (fault && (await this.applyFault(fault, req, res))) return;
 
     const reply = await this.handler(recorded);
+    recorded.handled = true;
+    for (const check of [...this.handledWaiters]) check();
+    if (fault?.hold && fault.kind.startsWith('commitThen')) await fault.hold;
     if (fault?.kind === 'commitThenStatus') {
       return send(res, {
         status: fault.status ?? 500,
@@ -280,10 +309,18 @@ export class Emulator {
     }
   }
 
-  private control(method: string, path: string, raw: string, res: ServerResponse): void {
+  private control(method: string, url: URL, raw: string, res: ServerResponse): void {
+    const path = url.pathname;
     const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
     const ok = (payload: unknown = { ok: true }) => send(res, { status: 200, body: payload });
     if (path === '/__emulator/requests' && method === 'GET') return ok(this.requests);
+    // answers once `count` (default 1) requests named `action` were handled: a long poll for
+    // tests in another process, instead of sleeping
+    if (path === '/__emulator/handled' && method === 'GET') {
+      const action = url.searchParams.get('action') ?? '';
+      void this.whenHandled(action, Number(url.searchParams.get('count') ?? 1)).then(() => ok());
+      return;
+    }
     if (path === '/__emulator/requests' && method === 'DELETE') return (this.clearRequests(), ok());
     if (path === '/__emulator/faults' && method === 'POST')
       return (this.setFault(body as unknown as Fault), ok());
