@@ -126,6 +126,16 @@ export const cacheStoreFailures = new Counter({
   registers: [metricsRegistry],
 });
 
+export const keyedWrites = new Counter({
+  name: 'idempotency_keyed_writes_total',
+  help:
+    'Writes with an idempotency key, by outcome: sent (claimed and run), replayed (a stored outcome ' +
+    'returned), waited (found the key in flight and waited), conflict (still in flight after the ' +
+    'wait), unresolved (sent by a process that stopped mid-call: OUTCOME_UNKNOWN)',
+  labelNames: ['outcome'] as const,
+  registers: [metricsRegistry],
+});
+
 export const circuitStates = new Gauge({
   name: 'upstream_circuit_state',
   help: 'Circuit breaker per upstream: 0 closed, 1 open, 2 half-open',

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { GraphQLError } from 'graphql';
 import { badInput, ErrorCode, LayerError } from './errors.ts';
 import { envInt } from '../../lib/env.ts';
+import { keyedWrites } from '../../lib/metrics.ts';
 import { createStores, StoreError, type KvStore } from './store.ts';
 
 /**
@@ -18,8 +19,9 @@ export interface IdempotencyOptions {
   /** how long a repeat waits for a first call still in flight before giving up */
   waitMs: number;
   /**
-   * how long a claim of a call in flight holds: longer than any upstream call can take, so
-   * a slow first call is never run twice, yet a replica that died mid-call frees its keys
+   * longer than any upstream call can take. A claim that never reached the send (its process
+   * died, or the store took it after its caller had given up) frees the key after this; a call
+   * that was sent and never recorded its outcome is OUTCOME_UNKNOWN after this, never freed.
    */
   pendingTtlMs: number;
 }
@@ -33,7 +35,10 @@ export function idempotencySettings(env: NodeJS.ProcessEnv = process.env) {
 }
 
 type Stored =
-  | { state: 'pending'; fp: string }
+  // claimed, not yet sent: expires after pendingTtlMs (nothing was sent, the key comes free)
+  | { state: 'pending'; fp: string; at?: number }
+  // about to be sent, or sent: kept for the whole TTL until its outcome replaces it
+  | { state: 'sending'; fp: string; at?: number }
   | { state: 'done'; fp: string; result: unknown }
   | { state: 'failed'; fp: string; error: { message: string; extensions: Record<string, unknown> } };
 
@@ -76,15 +81,16 @@ function notSent(err: unknown): never {
 }
 
 /**
- * A payload that only refuses (userErrors, and nothing else set): nothing happened, so it frees
- * the key and is not stored (a refused input must not hold a record for 24 h).
+ * A payload that only refuses (userErrors, and nothing else set: null, an empty list, or a
+ * `false` flag such as `created: false`): nothing happened, so it frees the key and is not
+ * stored (a refused input must not hold a record for 24 h).
  */
 export function isRefusedPayload(result: unknown): boolean {
   if (!result || typeof result !== 'object') return false;
   const { userErrors, ...rest } = result as Record<string, unknown>;
   if (!Array.isArray(userErrors) || userErrors.length === 0) return false;
   return Object.values(rest).every(
-    (v) => v === null || v === undefined || (Array.isArray(v) && v.length === 0),
+    (v) => v === null || v === undefined || v === false || (Array.isArray(v) && v.length === 0),
   );
 }
 
@@ -103,10 +109,14 @@ export async function idempotent<T>(
   const fp = fingerprint(input);
 
   const deadline = Date.now() + opts.waitMs;
+  let waited = false;
   for (let delay = 20; ; delay = Math.min(delay * 2, 250)) {
-    const claim = JSON.stringify({ state: 'pending', fp } satisfies Stored);
+    const claim = JSON.stringify({ state: 'pending', fp, at: Date.now() } satisfies Stored);
     const claimed = await opts.store.setIfAbsent(recordKey, claim, opts.pendingTtlMs).catch(notSent);
-    if (claimed) return runOnce(opts, recordKey, fp, run);
+    if (claimed) {
+      keyedWrites.inc({ outcome: 'sent' });
+      return runOnce(opts, recordKey, fp, run);
+    }
     const raw = await opts.store.get(recordKey).catch(notSent);
     // null: the first call dropped its claim (it failed without taking effect), so try to claim it
     if (raw !== null) {
@@ -114,20 +124,49 @@ export async function idempotent<T>(
       if (rec.fp !== fp) {
         throw badInput('This idempotency key was already used with a different input', ['idempotencyKey']);
       }
-      if (rec.state === 'done') return rec.result as T;
+      if (rec.state === 'done') {
+        keyedWrites.inc({ outcome: 'replayed' });
+        return rec.result as T;
+      }
       if (rec.state === 'failed') {
+        keyedWrites.inc({ outcome: 'replayed' });
         throw new GraphQLError(rec.error.message, {
           extensions: { ...rec.error.extensions, idempotentReplay: true },
         });
       }
+      // (a record from before `at` was kept counts as old: it can only have been left behind)
+      if (rec.state === 'sending' && Date.now() - (rec.at ?? 0) >= opts.pendingTtlMs) {
+        keyedWrites.inc({ outcome: 'unresolved' });
+        throw unresolved(rec.at);
+      }
       if (Date.now() >= deadline) {
+        keyedWrites.inc({ outcome: 'conflict' });
         throw new GraphQLError('A request with this idempotency key is still in progress; retry later', {
           extensions: { code: CONFLICT, retryable: true },
         });
       }
+      if (!waited) {
+        waited = true;
+        keyedWrites.inc({ outcome: 'waited' });
+      }
     }
     await sleep(delay);
   }
+}
+
+/**
+ * A call that was sent (or about to be) and whose outcome was never recorded, for longer than
+ * any call can take: the process running it stopped mid-call (a crash, SIGKILL, a lost store).
+ * Its write may have happened, so it is OUTCOME_UNKNOWN for the key's whole TTL, never freed.
+ */
+function unresolved(at: number | undefined): GraphQLError {
+  const when = at ? ` at ${new Date(at).toISOString()}` : '';
+  return new GraphQLError(
+    `A call with this idempotency key was sent${when} and its outcome was never recorded (the ` +
+      'process running it stopped mid-call): it may have taken effect. Check its state before ' +
+      'trying again with a new key.',
+    { extensions: { code: ErrorCode.OUTCOME_UNKNOWN, idempotentReplay: true } },
+  );
 }
 
 async function runOnce<T>(
@@ -136,6 +175,16 @@ async function runOnce<T>(
   fp: string,
   run: () => Promise<T>,
 ): Promise<T> {
+  // Marked before anything is sent, for the key's whole TTL: if this process dies mid-call, the
+  // mark outlives it and a retry answers OUTCOME_UNKNOWN instead of sending again. (The claim
+  // alone expires: the store may take a claim after its caller gave up, when nothing was sent.)
+  const sending = JSON.stringify({ state: 'sending', fp, at: Date.now() } satisfies Stored);
+  try {
+    await opts.store.set(recordKey, sending, opts.ttlMs);
+  } catch (err) {
+    await release(opts, recordKey);
+    notSent(err);
+  }
   let result: T;
   try {
     result = await run();
@@ -178,7 +227,8 @@ async function record(opts: IdempotencyOptions, recordKey: string, rec: Stored, 
 }
 
 async function release(opts: IdempotencyOptions, recordKey: string): Promise<void> {
-  // a claim that cannot be dropped expires with its pending TTL; the answer stands
+  // a mark that cannot be dropped turns into OUTCOME_UNKNOWN after pendingTtlMs (safe: nothing
+  // is sent twice; the caller uses a new key); the answer stands
   await opts.store.delete(recordKey).catch(() => undefined);
 }
 

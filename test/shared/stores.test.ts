@@ -5,7 +5,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { StoreCache } from '../../subgraphs/shared/cache.ts';
 import { ErrorCode, LayerError, userError } from '../../subgraphs/shared/errors.ts';
 import { idempotent, type IdempotencyOptions } from '../../subgraphs/shared/idempotency.ts';
-import { LmdbStore, MemoryStore, RedisStore, type KvStore } from '../../subgraphs/shared/store.ts';
+import {
+  LmdbStore,
+  MemoryStore,
+  RedisStore,
+  StoreError,
+  type KvStore,
+} from '../../subgraphs/shared/store.ts';
 import { REDIS_BIN, startRedis, type TestRedis } from '../helpers/redis.ts';
 
 const opts = (store: KvStore): IdempotencyOptions => ({
@@ -48,6 +54,54 @@ describe('idempotency records in the data directory (LMDB)', () => {
     ).rejects.toMatchObject({ extensions: { code: 'OUTCOME_UNKNOWN', idempotentReplay: true } });
     expect(writes).toBe(1);
     await restarted.close();
+  });
+
+  it('a call its process left unresolved (sent, then killed) is OUTCOME_UNKNOWN after a restart, never sent again', async () => {
+    const dir = dataDir();
+    let writes = 0;
+    let sent!: () => void;
+    const wasSent = new Promise<void>((resolve) => (sent = resolve));
+    // the process dies mid-call: no outcome is ever recorded, and its store is never closed
+    void idempotent(opts(new LmdbStore(dir)), 't', 'k', { a: 1 }, () => {
+      writes++;
+      sent();
+      return new Promise<never>(() => {});
+    });
+    await wasSent;
+    const restarted = new LmdbStore(dir);
+    const retry = (o: Partial<IdempotencyOptions>) =>
+      idempotent({ ...opts(restarted), ...o }, 't', 'k', { a: 1 }, async () => ++writes);
+    // younger than any call can take: it may still be running somewhere
+    await expect(retry({ waitMs: 50 })).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
+    // older: its outcome is unknown for the key's whole TTL (the retry waits until it is older)
+    await expect(retry({ pendingTtlMs: 100 })).rejects.toMatchObject({
+      extensions: { code: 'OUTCOME_UNKNOWN', idempotentReplay: true },
+    });
+    expect(writes).toBe(1);
+    await restarted.close();
+  });
+
+  it('a claim that never reached the send (the store failed right after taking it) expires and frees the key', async () => {
+    const store = new LmdbStore(dataDir());
+    const broken: KvStore = {
+      ...store,
+      kind: 'lmdb',
+      get: (k) => store.get(k),
+      setIfAbsent: (k, v, ttl) => store.setIfAbsent(k, v, ttl),
+      set: () => Promise.reject(new StoreError('unavailable', 'the lmdb store did not answer')),
+      delete: () => Promise.reject(new StoreError('unavailable', 'the lmdb store did not answer')),
+      ping: () => store.ping(),
+      close: async () => {},
+    };
+    let writes = 0;
+    const short = { pendingTtlMs: 100 };
+    await expect(
+      idempotent({ ...opts(broken), ...short }, 't', 'k', {}, async () => ++writes),
+    ).rejects.toMatchObject({ extensions: { code: 'IDEMPOTENCY_STORE_UNAVAILABLE' } });
+    expect(writes).toBe(0);
+    // the claim is left behind; it holds until pendingTtlMs, then the retry is sent
+    expect(await idempotent({ ...opts(store), ...short }, 't', 'k', {}, async () => ++writes)).toBe(1);
+    await store.close();
   });
 
   it('two replicas on one directory claim a key once between them', async () => {
