@@ -81,6 +81,8 @@ export class Panel {
     readonly config: PanelConfig,
     /** how long each stage of an order (Pending, In progress) lasts */
     public stageMs = 2000,
+    /** the panel's clock: tests move it to see an order progress instead of waiting for it */
+    private readonly now: () => number = Date.now,
   ) {
     this.reset();
   }
@@ -122,7 +124,7 @@ export class Panel {
       service,
       quantity,
       charge: this.chargeOf(service, quantity),
-      createdAt: Date.now() - ageMs,
+      createdAt: this.now() - ageMs,
       startCount: 1000 + (id % 5000),
     });
     return id;
@@ -142,7 +144,7 @@ export class Panel {
     }
     if (params.key !== this.config.key) return this.error('Invalid API key', 'error.invalid_key', 401);
     if (this.config.rateLimitPerMinute) {
-      const now = Date.now();
+      const now = this.now();
       if (now - this.window.start > 60_000) this.window = { start: now, count: 0 };
       if (++this.window.count > this.config.rateLimitPerMinute) {
         return this.reply(429, { error: 'Rate limit exceeded' });
@@ -212,7 +214,7 @@ export class Panel {
       service,
       quantity,
       charge,
-      createdAt: Date.now(),
+      createdAt: this.now(),
       startCount: 1000 + (id % 5000),
       link: p.link,
     });
@@ -223,7 +225,7 @@ export class Panel {
 
   /** Where an order stands now: Pending, then In progress, then Completed (or Partial). */
   orderView(o: Order): Record<string, unknown> {
-    const age = Date.now() - o.createdAt;
+    const age = this.now() - o.createdAt;
     const subscription = /subscriptions/i.test(o.service.type);
     let status: string;
     let remains: number;
@@ -287,7 +289,7 @@ export class Panel {
     if (!o) return { error: 'Incorrect order ID' };
     if (!o.service.refill) return { error: 'Refill is disabled for this service' };
     const id = this.nextRefill++;
-    this.refills.set(id, { id, orderId: o.id, createdAt: Date.now() });
+    this.refills.set(id, { id, orderId: o.id, createdAt: this.now() });
     return { refill: id };
   }
 
@@ -313,7 +315,7 @@ export class Panel {
   }
 
   private refillView(r: Refill): string {
-    const age = Date.now() - r.createdAt;
+    const age = this.now() - r.createdAt;
     const status = age < this.stageMs ? 'Pending' : age < 2 * this.stageMs ? 'In progress' : 'Completed';
     return this.has('lowercaseStatus') ? status.toLowerCase() : status;
   }
@@ -349,10 +351,10 @@ export class Panel {
         let cancel: number | { error: string };
         if (!o) cancel = { error: 'Incorrect order ID' };
         else if (!o.service.cancel) cancel = { error: 'Cancel is disabled for this service' };
-        else if (o.canceledAt !== undefined || Date.now() - o.createdAt >= 2 * this.stageMs) {
+        else if (o.canceledAt !== undefined || this.now() - o.createdAt >= 2 * this.stageMs) {
           cancel = { error: 'This order cannot be canceled' };
         } else {
-          o.canceledAt = Date.now();
+          o.canceledAt = this.now();
           this.balance = this.balance.plus(o.charge);
           cancel = 1;
         }
@@ -365,9 +367,9 @@ export class Panel {
 /** Routes `/<panel id>/api/v2` to that panel; the action comes from the body or the query string. */
 export function createSmmEmulator(
   panels: PanelConfig[],
-  opts: { stageMs?: number; latencyMs?: number } = {},
+  opts: { stageMs?: number; latencyMs?: number; now?: () => number } = {},
 ) {
-  const byId = new Map(panels.map((c) => [c.id, new Panel(c, opts.stageMs)]));
+  const byId = new Map(panels.map((c) => [c.id, new Panel(c, opts.stageMs, opts.now)]));
   const paramsOf = (req: RecordedRequest): Record<string, string> => {
     const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
     const merged: Record<string, string> = { ...req.query };

@@ -48,6 +48,8 @@ export class MemoryStore implements KvStore {
     private readonly maxEntries = 50_000,
     private readonly evict = true,
     sweepMs = 30_000,
+    /** what "now" is for expiry; tests pass their own clock to reach a TTL without waiting */
+    private readonly now: () => number = Date.now,
   ) {
     this.sweeper = setInterval(() => this.sweep(), sweepMs).unref();
   }
@@ -57,13 +59,13 @@ export class MemoryStore implements KvStore {
   }
 
   /** Removes every expired entry. */
-  sweep(now = Date.now()): void {
+  sweep(now = this.now()): void {
     for (const [k, e] of this.entries) if (e.expires <= now) this.entries.delete(k);
   }
 
   private live(key: string) {
     const e = this.entries.get(key);
-    if (e && e.expires <= Date.now()) {
+    if (e && e.expires <= this.now()) {
       this.entries.delete(key);
       return undefined;
     }
@@ -85,7 +87,7 @@ export class MemoryStore implements KvStore {
         if (oldest !== undefined) this.entries.delete(oldest);
       }
     }
-    this.entries.set(key, { value, expires: Date.now() + ttlMs });
+    this.entries.set(key, { value, expires: this.now() + ttlMs });
   }
 
   async setIfAbsent(key: string, value: string, ttlMs: number) {

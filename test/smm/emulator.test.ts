@@ -7,15 +7,19 @@ let url: string;
 const sosyal = DEMO_PANELS[0]!;
 const baostar = DEMO_PANELS[1]!;
 
+// the panels' own clock: an order's progress is seen by moving it, never by waiting
+const clock = { now: Date.now() };
+const STAGE_MS = 150;
+
 beforeAll(async () => {
-  // short stages so progression is observable; a rate-limited copy of the standard panel
+  // a rate-limited copy of the standard panel too
   emu = createSmmEmulator(
     [
       { ...sosyal, seedOrders: [] },
       { ...baostar, seedOrders: [] },
       { ...sosyal, id: 'limited', seedOrders: [], rateLimitPerMinute: 3 },
     ],
-    { stageMs: 150 },
+    { stageMs: STAGE_MS, now: () => clock.now },
   );
   url = await emu.listen();
 });
@@ -41,13 +45,16 @@ describe('SMM panel emulator', () => {
       quantity: '100',
     });
     const id = String((add.body as { order: number }).order);
-    const seen = new Set<string>();
-    for (let i = 0; i < 12 && !seen.has('Completed'); i++) {
+    const statusAfter = async (ms: number) => {
+      clock.now += ms;
       const s = await call('sosyal', { key: sosyal.key, action: 'status', order: id });
-      seen.add((s.body as { status: string }).status);
-      await new Promise((r) => setTimeout(r, 40));
-    }
-    expect([...seen]).toEqual(['Pending', 'In progress', 'Completed']);
+      return (s.body as { status: string }).status;
+    };
+    expect(await statusAfter(0)).toBe('Pending');
+    expect(await statusAfter(STAGE_MS - 1)).toBe('Pending');
+    expect(await statusAfter(1)).toBe('In progress');
+    expect(await statusAfter(STAGE_MS - 1)).toBe('In progress');
+    expect(await statusAfter(1)).toBe('Completed');
   });
 
   it('checks min and max, then funds, and charges the exact rate', async () => {

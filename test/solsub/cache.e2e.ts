@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_CLUSTERS, type SolsubEmulator } from '../../emulators/solsub/index.ts';
 import { solsubPart } from '../../stack/parts/solsub.ts';
@@ -52,10 +51,14 @@ function harness(env: Record<string, string>) {
     h.emu = h.stack.emulators.solsub as SolsubEmulator;
   });
   afterAll(() => h.stack.close());
+  // the cache's own clock: a test reaches a TTL by moving it, not by sleeping past it
+  const clock = { now: Date.now() };
+  const advance = (ms: number) => (clock.now += ms);
   beforeEach(() => {
     h.emu.reset();
     resetBreakers();
-    h.subgraph.shared.statusCache = statusCacheOn(new MemoryStore());
+    clock.now = Date.now();
+    h.subgraph.shared.statusCache = statusCacheOn(new MemoryStore(50_000, true, 30_000, () => clock.now));
   });
   const status = (id: string, headers: Record<string, string> = {}) =>
     gql<{ matchIdStatus: Status }>(h.stack.gatewayUrl, STATUS, { id }, headers);
@@ -68,22 +71,28 @@ function harness(env: Record<string, string>) {
     );
   const checks = (id?: string) =>
     h.emu.calls('check-match-id').filter((r) => id === undefined || r.query.match_id === id);
-  return { h, status, create, checks };
+  return { h, status, create, checks, advance };
 }
 
 describe('SolSub check cache: TTL', () => {
   // positive answers for 600 ms, negative ones for 150 ms
-  const { h, status, checks } = harness({ SOLSUB_CACHE_TTL_MS: '600', SOLSUB_NEGATIVE_CACHE_TTL_MS: '150' });
+  const { h, status, checks, advance } = harness({
+    SOLSUB_CACHE_TTL_MS: '600',
+    SOLSUB_NEGATIVE_CACHE_TTL_MS: '150',
+  });
 
   it('reuses a positive answer across requests until the TTL ends', async () => {
     const r1 = await status('PAID_001');
     const r2 = await status('PAID_001');
     expect(r2.data!.matchIdStatus).toEqual(r1.data!.matchIdStatus);
     expect(checks()).toHaveLength(1);
-    await sleep(700);
+    advance(599);
+    await status('PAID_001');
+    expect(checks()).toHaveLength(1);
+    advance(1);
     const r3 = await status('PAID_001');
     expect(r3.data!.matchIdStatus.state).toBe('PAID_ACTIVE');
-    expect(r3.data!.matchIdStatus.checkedAt > r1.data!.matchIdStatus.checkedAt).toBe(true);
+    expect(r3.data!.matchIdStatus.checkedAt >= r1.data!.matchIdStatus.checkedAt).toBe(true);
     expect(checks()).toHaveLength(2);
     expect(h.emu.matchId(admin.name, 'PAID_001')!.hitsUsed).toBe(2);
   });
@@ -92,7 +101,7 @@ describe('SolSub check cache: TTL', () => {
     await Promise.all([status('PAID_001'), status('EXPIRED_001'), status('NOPE')]);
     await Promise.all([status('PAID_001'), status('EXPIRED_001'), status('NOPE')]);
     expect(checks()).toHaveLength(3);
-    await sleep(300);
+    advance(150);
     const answers = await Promise.all([status('PAID_001'), status('EXPIRED_001'), status('NOPE')]);
     expect(answers.map((r) => r.data!.matchIdStatus.state)).toEqual(['PAID_ACTIVE', 'EXPIRED', 'NOT_FOUND']);
     expect(checks('PAID_001')).toHaveLength(1);
