@@ -23,7 +23,7 @@ export const CORS_METHODS = 'GET, POST, OPTIONS';
 const MAX_AGE_S = '600';
 
 // What an app may send: GraphQL's own headers, Apollo's CSRF preflight header, the gateway's API
-// key, request ids, W3C trace context, and each subgraph's per-request credential headers.
+// key, request ids, a shorter request deadline, W3C trace context, and each subgraph's per-request credential headers.
 const PLAIN_HEADERS = new Set([
   'content-type',
   'accept',
@@ -33,6 +33,7 @@ const PLAIN_HEADERS = new Set([
   'apollographql-client-name',
   'apollographql-client-version',
   'x-request-id',
+  'x-request-deadline-ms',
   'traceparent',
   'tracestate',
 ]);

@@ -15,7 +15,8 @@ import {
 } from '@apollo/gateway';
 import { logger } from '../lib/logger.ts';
 import { metricsPlugin } from '../lib/metrics.ts';
-import { assignRequestId, enterRequestScope } from '../lib/request-context.ts';
+import { assignRequestId, currentDeadline, enterRequestScope } from '../lib/request-context.ts';
+import { DEADLINE_HEADER, requestDeadlineMs, startDeadline } from '../lib/deadline.ts';
 import { closeGracefully } from '../lib/shutdown.ts';
 import { flushTracing, injectTraceContext, startTracing, traceRequests } from '../lib/tracing.ts';
 import { accessSettingsFromEnv, checkExposure, requireApiKey, serverSideCredentials } from './access.ts';
@@ -66,6 +67,7 @@ export function callerHeaderFilter(
 
 class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
+    readonly name: string,
     url: string,
     private readonly forward: (header: string) => boolean,
     private readonly secret: string,
@@ -100,6 +102,17 @@ class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     const out = request.http?.headers;
     if (!out) return;
     out.set(GATEWAY_SECRET_HEADER, this.secret);
+    const deadline = currentDeadline();
+    if (deadline) {
+      // a mutation after a slow one must not start once the caller's budget is spent or the caller left
+      const ended = deadline.ended;
+      if (ended) {
+        throw new GraphQLError(`${this.name} was not called: ${ended.message}. Nothing was sent.`, {
+          extensions: { code: 'UPSTREAM_UNAVAILABLE', sent: false },
+        });
+      }
+      out.set(DEADLINE_HEADER, String(deadline.remaining()));
+    }
     // runs inside @apollo/gateway's gateway.fetch span: the subgraph's spans become its children
     injectTraceContext(out);
     // health checks and schema loading run without a request context
@@ -110,6 +123,22 @@ class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
       if (typeof value === 'string' && this.forward(name)) out.set(name, value);
     }
   }
+}
+
+/**
+ * Past the deadline the subgraph answers on its own (it was told the budget), so the gateway
+ * waits that long again before cutting the call; a caller that left cuts it at once, which tells
+ * the subgraph (its socket closes) to send no write it has not sent yet.
+ */
+const SUBGRAPH_GRACE_MS = 1_000;
+
+function subgraphCallSignal(): AbortSignal | undefined {
+  const deadline = currentDeadline();
+  if (!deadline) return undefined;
+  return AbortSignal.any([
+    deadline.callerGone,
+    AbortSignal.timeout(deadline.remaining() + SUBGRAPH_GRACE_MS),
+  ]);
 }
 
 export interface GatewayOptions {
@@ -140,6 +169,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
   const env = opts.env ?? process.env;
   const access = accessSettingsFromEnv(env);
   const limits = gatewayLimitsFromEnv(env);
+  const deadlineMs = requestDeadlineMs(env);
   const host = opts.host ?? '127.0.0.1';
   const apis = opts.apis ?? parts;
   checkExposure(host, access, opts.upstreamCredentials ?? serverSideCredentials(env, apis));
@@ -157,7 +187,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
   // builds an Error stack per request to tell http from https, about a fifth of the
   // gateway's CPU in the bench profile
   const agent = new Agent({ keepAliveTimeout: 30_000, connections: 256 });
-  const fetcher = ((url, init) => undiciFetch(url, { ...init, dispatcher: agent })) as Fetcher;
+  const fetcher = ((url, init) =>
+    undiciFetch(url, { ...init, dispatcher: agent, signal: subgraphCallSignal() })) as Fetcher;
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8'),
     logger,
@@ -166,7 +197,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
     buildService: ({ name, url }) => {
       const target = opts.subgraphUrls?.[name] ?? String(url);
       subgraphUrls.set(name, target);
-      return new SubgraphSource(target, callerHeaderFilter(apis, name), opts.secret, fetcher);
+      return new SubgraphSource(name, target, callerHeaderFilter(apis, name), opts.secret, fetcher);
     },
   });
   const server = new ApolloServer<GatewayContext>({
@@ -202,6 +233,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
   app.use(
     '/graphql',
     assignRequestId,
+    startDeadline(deadlineMs),
     requireApiKey(access.keys, { allowLandingPage: true }),
     express.json({ limit: limits.maxBodyBytes }),
     jsonErrors(limits.maxBodyBytes),

@@ -43,7 +43,7 @@ export const rejectedRequests = new Counter({
 
 export const upstreamCalls = new Counter({
   name: 'upstream_requests_total',
-  help: 'Attempts of REST calls to upstream APIs, by api, action and outcome (2xx..5xx, timeout, error, circuit_open)',
+  help: 'Attempts of REST calls to upstream APIs, by api, action and outcome (2xx..5xx, timeout, error, circuit_open; cut: a read stopped when its request ended; not_sent_deadline, not_sent_caller_gone: not sent because the request ended first)',
   labelNames: ['api', 'action', 'outcome'] as const,
   registers: [metricsRegistry],
 });

@@ -1,15 +1,23 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import { Deadline } from './deadline.ts';
 
 /** What every log line of one request carries, gateway → subgraph → upstream call. */
 export interface RequestScope {
   requestId: string;
+  /** set where the server started one (startDeadline): upstream calls fit in it */
+  deadline?: Deadline;
 }
 
 const store = new AsyncLocalStorage<RequestScope>();
 
 export const currentRequestId = (): string | undefined => store.getStore()?.requestId;
+
+export const currentDeadline = (): Deadline | undefined => store.getStore()?.deadline;
+
+/** Runs `fn` inside a scope of its own (tests, and callers outside an HTTP request). */
+export const runInScope = <T>(scope: RequestScope, fn: () => T): T => store.run(scope, fn);
 
 const VALID_ID = /^[\w.-]{1,64}$/;
 
@@ -32,5 +40,6 @@ export function assignRequestId(req: Request, res: Response, next: NextFunction)
  */
 export function enterRequestScope(_req: Request, res: Response, next: NextFunction): void {
   const id = typeof res.locals.requestId === 'string' ? res.locals.requestId : randomUUID();
-  store.run({ requestId: id }, next);
+  const deadline = res.locals.deadline instanceof Deadline ? res.locals.deadline : undefined;
+  store.run({ requestId: id, deadline }, next);
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { requestDeadlineMs } from '../lib/deadline.ts';
 import type { Emulator } from '../emulators/shared/emulator.ts';
 import { serverSideCredentials } from '../gateway/access.ts';
 import { startGateway } from '../gateway/server.ts';
@@ -89,7 +90,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       const def = part.subgraph(env);
       const port = portOf('subgraph', part);
       const running = await listening(portVar('subgraph', part), port, '127.0.0.1', () =>
-        listenSubgraph(def, { port, secret }),
+        listenSubgraph(def, { port, secret, deadlineMs: requestDeadlineMs(env) }),
       );
       (subgraphs as Record<string, RunningService>)[part.name] = running;
       urls[part.name] = running.url;

@@ -11,6 +11,8 @@ import {
 import { ErrorCode, LayerError, outcomeUnknownText, type UpstreamApi, type UpstreamInfo } from './errors.ts';
 import { logger } from '../../lib/logger.ts';
 import { upstreamCalls, upstreamDuration } from '../../lib/metrics.ts';
+import { RequestEnded, type Deadline } from '../../lib/deadline.ts';
+import { currentDeadline } from '../../lib/request-context.ts';
 import { tracedUpstreamCall } from '../../lib/tracing.ts';
 
 export type CallKind = 'read' | 'write';
@@ -106,6 +108,13 @@ const NOT_SENT_CODES = new Set([
 
 const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
 
+/**
+ * Least of the request's budget worth starting an attempt with: a read given less cannot come
+ * back, and a write sent with less would almost surely end OUTCOME_UNKNOWN, where not sending it
+ * leaves the caller a clean "try again".
+ */
+export const MIN_ATTEMPT_MS = 100;
+
 // Errors that mean the upstream could not be reached or did not answer in time: the only
 // failures (with 5xx answers) a circuit breaker counts.
 const transportFailures = new WeakSet<Error>();
@@ -113,6 +122,7 @@ const isServerError = (r: unknown) =>
   typeof r === 'object' && r !== null && 'status' in r && (r as UpstreamResponse).status >= 500;
 
 const isTimeout = (err: unknown) =>
+  err instanceof RequestEnded ||
   err instanceof undiciErrors.HeadersTimeoutError ||
   err instanceof undiciErrors.BodyTimeoutError ||
   err instanceof undiciErrors.ConnectTimeoutError ||
@@ -194,58 +204,101 @@ export class UpstreamHttp {
   }
 
   private async attempts(req: UpstreamRequest): Promise<UpstreamResponse> {
+    const deadline = currentDeadline();
     const attempts = req.kind === 'read' ? 1 + this.opts.retries : 1;
     let lastError: unknown;
     for (let attempt = 0; attempt < attempts; attempt++) {
       if (attempt > 0) {
         // full jitter: spreads the retries of many callers instead of synchronising them
         const cap = this.opts.retryBaseMs * 2 ** (attempt - 1);
-        await sleep(Math.random() * cap);
+        const wait = Math.random() * cap;
+        // a retry that cannot finish inside the request's budget would only delay the error
+        if (deadline && deadline.remaining() < wait + MIN_ATTEMPT_MS) break;
+        await sleep(wait);
       }
+      const left = deadline ? (deadline.ended ? 0 : deadline.remaining()) : Infinity;
+      if (left < MIN_ATTEMPT_MS) {
+        if (attempt > 0) break;
+        throw this.notSent(req, deadline!);
+      }
+      const budgetMs = Math.min(this.opts.timeoutMs, left);
+      // Once sent, a write is waited for even when its caller has left: the idempotency record
+      // then holds its real outcome for the retry. Reads stop as soon as nobody wants them.
+      const signal =
+        deadline && req.kind === 'read'
+          ? AbortSignal.any([AbortSignal.timeout(budgetMs), deadline.signal])
+          : AbortSignal.timeout(budgetMs);
       try {
-        const res = await this.once(req);
+        const res = await this.once(req, signal);
         if (req.kind === 'read' && RETRYABLE_STATUS.has(res.status) && attempt < attempts - 1) {
           lastError = res;
           continue;
         }
         return res;
       } catch (err) {
-        lastError = err;
-        if (req.kind === 'write') throw this.transportError(req, err);
+        lastError = this.transportError(req, err, budgetMs, budgetMs < this.opts.timeoutMs);
+        if (req.kind === 'write' || err instanceof RequestEnded) throw lastError;
       }
     }
     if (lastError && typeof lastError === 'object' && 'status' in lastError) {
       return lastError as UpstreamResponse;
     }
-    throw this.transportError(req, lastError);
+    throw lastError ?? this.notSent(req, deadline!);
   }
 
-  private async once(req: UpstreamRequest): Promise<UpstreamResponse> {
+  /** The request ended (deadline, caller gone) or has too little left: nothing is sent. */
+  private notSent(req: UpstreamRequest, deadline: Deadline): LayerError {
+    const ended = deadline.ended;
+    upstreamCalls.inc({
+      api: this.opts.api,
+      action: req.action,
+      outcome: ended?.reason === 'caller_gone' ? 'not_sent_caller_gone' : 'not_sent_deadline',
+    });
+    const why =
+      ended?.message ??
+      `less than ${MIN_ATTEMPT_MS} ms was left of the request's deadline of ${deadline.budgetMs} ms`;
+    return new LayerError(
+      ErrorCode.UPSTREAM_UNAVAILABLE,
+      `${this.label} was not called for ${req.action}: ${why} before it could be sent. Nothing was sent; it is safe to try again.`,
+      this.info(req.action),
+      { sent: false },
+    );
+  }
+
+  private async once(req: UpstreamRequest, signal: AbortSignal): Promise<UpstreamResponse> {
     const qs = req.query ? `?${new URLSearchParams(req.query).toString()}` : '';
     const started = performance.now();
     const labels = { api: this.opts.api, action: req.action };
     try {
       const { api, provider } = this.opts;
       const res = await tracedUpstreamCall({ method: req.method, api, provider, action: req.action }, () =>
-        this.sendOnce(req, qs, started),
+        this.sendOnce(req, qs, started, signal),
       );
       upstreamCalls.inc({ ...labels, outcome: `${Math.floor(res.status / 100)}xx` });
       return res;
     } catch (err) {
-      upstreamCalls.inc({ ...labels, outcome: isTimeout(err) ? 'timeout' : 'error' });
+      upstreamCalls.inc({
+        ...labels,
+        outcome: err instanceof RequestEnded ? 'cut' : isTimeout(err) ? 'timeout' : 'error',
+      });
       throw err;
     } finally {
       upstreamDuration.observe(labels, (performance.now() - started) / 1000);
     }
   }
 
-  private async sendOnce(req: UpstreamRequest, qs: string, started: number): Promise<UpstreamResponse> {
+  private async sendOnce(
+    req: UpstreamRequest,
+    qs: string,
+    started: number,
+    signal: AbortSignal,
+  ): Promise<UpstreamResponse> {
     const res = await this.pool.request({
       method: req.method,
       path: `${this.basePath}${req.path}${qs}`,
       headers: req.headers,
       body: req.body,
-      signal: AbortSignal.timeout(this.opts.timeoutMs),
+      signal,
     });
     const chunks: Buffer[] = [];
     let size = 0;
@@ -276,11 +329,18 @@ export class UpstreamHttp {
     return { status: res.statusCode, contentType, body: Buffer.concat(chunks).toString('utf8') };
   }
 
-  private transportError(req: UpstreamRequest, err: unknown): LayerError {
+  /** `budgetMs`: what the attempt was given; `capped`: less than UPSTREAM_TIMEOUT_MS, by the request's deadline */
+  private transportError(req: UpstreamRequest, err: unknown, budgetMs: number, capped: boolean): LayerError {
     if (err instanceof LayerError) return err;
     const code = (err as { code?: string })?.code ?? '';
-    const timedOut = isTimeout(err);
-    const what = timedOut ? `timed out after ${this.opts.timeoutMs} ms` : 'could not be reached';
+    const what =
+      err instanceof RequestEnded
+        ? `was cut off: ${err.message}`
+        : isTimeout(err)
+          ? capped
+            ? `did not answer in the ${budgetMs} ms left of the request's deadline`
+            : `timed out after ${budgetMs} ms`
+          : 'could not be reached';
     logger.warn(
       {
         api: this.opts.api,
@@ -298,7 +358,8 @@ export class UpstreamHttp {
             this.info(req.action),
           )
         : new LayerError(ErrorCode.UPSTREAM_UNAVAILABLE, `${this.label} ${what}`, this.info(req.action));
-    transportFailures.add(failure);
+    // a caller that left, or a budget spent before the call, says nothing about the upstream's health
+    if (!(err instanceof RequestEnded) && !capped) transportFailures.add(failure);
     return failure;
   }
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { currentDeadline } from '../../lib/request-context.ts';
 import { GraphQLError } from 'graphql';
 import { badInput, ErrorCode, LayerError } from './errors.ts';
 import { envInt } from '../../lib/env.ts';
@@ -60,6 +61,9 @@ const fingerprint = (input: unknown) => createHash('sha256').update(canonical(in
 
 export const CONFLICT = 'CONFLICT';
 
+/** what a waiting duplicate leaves of its request's deadline to send its CONFLICT answer */
+const WAIT_MARGIN_MS = 200;
+
 /** The records could not be read or written before sending: nothing was sent, retry later. */
 export const IDEMPOTENCY_STORE_UNAVAILABLE = 'IDEMPOTENCY_STORE_UNAVAILABLE';
 /** The records are at their bound (never evicted before their TTL): nothing was sent. */
@@ -108,7 +112,10 @@ export async function idempotent<T>(
   const recordKey = `idem:${scope}:${key}`;
   const fp = fingerprint(input);
 
-  const deadline = Date.now() + opts.waitMs;
+  // a duplicate waits for the first call no longer than its own request may run, answering
+  // CONFLICT (retryable) in time rather than being cut off with nothing
+  const left = currentDeadline()?.remaining() ?? Infinity;
+  const deadline = Date.now() + Math.min(opts.waitMs, left - WAIT_MARGIN_MS);
   let waited = false;
   for (let delay = 20; ; delay = Math.min(delay * 2, 250)) {
     const claim = JSON.stringify({ state: 'pending', fp, at: Date.now() } satisfies Stored);

@@ -5,6 +5,7 @@ import { GraphQLError } from 'graphql';
 import { logger } from '../../lib/logger.ts';
 import { metricsRegistry } from '../../lib/metrics.ts';
 import { assignRequestId, enterRequestScope } from '../../lib/request-context.ts';
+import { requestDeadlineMs, startDeadline } from '../../lib/deadline.ts';
 import { flushTracing, startTracing, traceRequests } from '../../lib/tracing.ts';
 import { listen, type RunningService } from '../../lib/listen.ts';
 import { GATEWAY_SECRET_HEADER, secretChecker } from '../../lib/secret.ts';
@@ -22,6 +23,8 @@ export interface SubgraphOptions {
   secret: string;
   /** largest request body accepted (1 MiB by default) */
   maxBodyBytes?: number;
+  /** longest a request may take (REQUEST_DEADLINE_MS by default); the gateway may ask for less */
+  deadlineMs?: number;
 }
 
 /** Serves a subgraph over HTTP at /graphql, refusing (401) any request without the gateway's secret. */
@@ -65,6 +68,7 @@ export async function listenSubgraph<Ctx extends object>(
   app.use(
     '/graphql',
     assignRequestId,
+    startDeadline(opts.deadlineMs ?? requestDeadlineMs()),
     express.json({ limit: maxBodyBytes }),
     enterRequestScope,
     traceRequests(`subgraph ${def.name}`),

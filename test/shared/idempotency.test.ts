@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Deadline } from '../../lib/deadline.ts';
+import { runInScope } from '../../lib/request-context.ts';
 import { ErrorCode, LayerError } from '../../subgraphs/shared/errors.ts';
 import { idempotent, type IdempotencyOptions } from '../../subgraphs/shared/idempotency.ts';
 import { MemoryStore, RedisStore, type KvStore } from '../../subgraphs/shared/store.ts';
@@ -104,6 +106,31 @@ describe.each(['memory', 'redis'])('idempotent calls on the %s store', (kind) =>
         extensions: { code: 'CONFLICT' },
       },
     );
+    expect(await first).toBe(1);
+    await s.close();
+  });
+
+  it('makes a duplicate wait no longer than its own request deadline allows', async (ctx) => {
+    const s = store();
+    if (!s) return ctx.skip();
+    let release!: () => void;
+    let started!: () => void;
+    const running = new Promise<void>((r) => (started = r));
+    const first = idempotent(opts(s), 't', 'k-dl', {}, async () => {
+      started();
+      await new Promise<void>((r) => (release = r));
+      return 1;
+    });
+    await running;
+    // the wait allowed by IDEMPOTENCY_WAIT_MS is a minute; the request has 300 ms
+    const deadline = new Deadline(300);
+    await expect(
+      runInScope({ requestId: 'dup', deadline }, () =>
+        idempotent({ ...opts(s), waitMs: 60_000 }, 't', 'k-dl', {}, async () => 2),
+      ),
+    ).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
+    deadline.settle();
+    release();
     expect(await first).toBe(1);
     await s.close();
   });
