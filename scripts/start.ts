@@ -3,8 +3,8 @@
 // Ports: PORT (gateway, 4000), <API>_PORT (subgraphs, 4001..4004), <API>_EMULATOR_PORT
 // (4101..4104); PORT=0 (or STACK_PORTS=random) puts every part on a free port.
 // SIGTERM/SIGINT: stop accepting, let requests in flight finish (SHUTDOWN_TIMEOUT_MS), exit 0.
-import { mkdirSync } from 'node:fs';
 import { runMain } from '../lib/config.ts';
+import { useDataDir } from '../lib/data-dir.ts';
 import { logger } from '../lib/logger.ts';
 import { exitOnSignals } from '../lib/shutdown.ts';
 import { startStack } from '../stack/index.ts';
@@ -12,8 +12,7 @@ import { stackPortsFromEnv } from '../stack/ports.ts';
 
 await runMain('npm start', async () => {
   // idempotency records live in a file here, so a key used before a restart still replays after it
-  process.env.DATA_DIR ??= 'data';
-  mkdirSync(process.env.DATA_DIR, { recursive: true });
+  const dataDir = useDataDir();
   const ports = stackPortsFromEnv();
   const stack = await startStack({ ports: ports.portOf, gatewayPort: ports.gateway });
   for (const [name, emu] of Object.entries(stack.emulators))
@@ -22,7 +21,7 @@ await runMain('npm start', async () => {
     logger.info({ api: name, url: sg.url }, `${name} subgraph`);
   const graphiqlUrl = new URL('/graphiql', stack.gatewayUrl).toString();
   logger.info(
-    { url: stack.gatewayUrl, graphiql: graphiqlUrl },
+    { url: stack.gatewayUrl, graphiql: graphiqlUrl, dataDir },
     `gateway ready: ${stack.gatewayUrl} (Apollo Sandbox in a browser; offline, GraphiQL at ${graphiqlUrl})`,
   );
   exitOnSignals((graceMs) => stack.close(graceMs));

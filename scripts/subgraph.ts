@@ -1,8 +1,10 @@
 // `npm run subgraph -- <api>`: one subgraph alone, behind our gateway (`npm run gateway`) or any
 // Federation 2 router. PORT (the API's documented port by default), HOST (loopback by default),
-// SUBGRAPH_SECRET (required), the API's upstream variables, REDIS_URL to share state with replicas.
+// SUBGRAPH_SECRET (required), the API's upstream variables, REDIS_URL to share state with replicas;
+// without it, idempotency records are kept in DATA_DIR (./data), as under `npm start`.
 import { z } from 'zod';
 import { ConfigError, listening, parseEnv, portSchema, runMain, secretSchema } from '../lib/config.ts';
+import { useDataDir } from '../lib/data-dir.ts';
 import { logger } from '../lib/logger.ts';
 import { exitOnSignals } from '../lib/shutdown.ts';
 import { listenSubgraph } from '../subgraphs/shared/serve.ts';
@@ -24,10 +26,12 @@ await runMain('subgraph', async () => {
   });
   if (part.needsEmulator(process.env))
     throw new ConfigError(part.upstreamVariable, `is required: the ${part.name} subgraph needs its upstream`);
+  // before the subgraph opens its stores: a key used before a restart still replays after it
+  const dataDir = useDataDir();
   const def = part.subgraph(process.env);
   const running = await listening('PORT', env.PORT, env.HOST, () =>
     listenSubgraph(def, { port: env.PORT, host: env.HOST, secret: env.SUBGRAPH_SECRET }),
   );
   exitOnSignals((graceMs) => running.close(graceMs));
-  logger.info({ api: part.name, url: running.url }, `${part.name} subgraph ready: ${running.url}`);
+  logger.info({ api: part.name, url: running.url, dataDir }, `${part.name} subgraph ready: ${running.url}`);
 });
