@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 
 export const ROOT = new URL('../../', import.meta.url);
 
@@ -23,13 +24,21 @@ export function runCommand(
   script: string,
   args: string[] = [],
   env: NodeJS.ProcessEnv = {},
-  opts: { node?: string; execArgv?: string[] } = {},
+  /** cwd: run from another directory (relative paths such as ./data then land there) */
+  opts: { node?: string; execArgv?: string[]; cwd?: string } = {},
 ): Command {
+  // from another directory, the script and tsx are named by absolute path
+  const elsewhere = opts.cwd !== undefined;
+  const tsx = elsewhere ? new URL('node_modules/tsx/dist/loader.mjs', ROOT).href : 'tsx';
   const child = spawn(
     opts.node ?? process.execPath,
-    [...(opts.execArgv ?? ['--import', 'tsx']), script, ...args],
+    [
+      ...(opts.execArgv ?? ['--import', tsx]),
+      elsewhere ? fileURLToPath(new URL(script, ROOT)) : script,
+      ...args,
+    ],
     {
-      cwd: ROOT,
+      cwd: opts.cwd ?? ROOT,
       env: { ...process.env, LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
