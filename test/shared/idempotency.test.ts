@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { keyedWrites } from '../../lib/metrics.ts';
 import { Deadline } from '../../lib/deadline.ts';
 import { runInScope } from '../../lib/request-context.ts';
 import { ErrorCode, LayerError } from '../../subgraphs/shared/errors.ts';
@@ -19,6 +19,16 @@ beforeAll(async () => {
   stores.redis = () => new RedisStore(redis!.url, `t${Math.random()}:`);
 });
 afterAll(() => redis?.stop());
+
+/** How many keyed calls ended (or waited) each way, process-wide. */
+const keyed = async (outcome: string) =>
+  (await keyedWrites.get()).values.find((v) => v.labels.outcome === outcome)?.value ?? 0;
+
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
 
 const opts = (store: KvStore): IdempotencyOptions => ({
   store,
@@ -83,15 +93,18 @@ describe.each(['memory', 'redis'])('idempotent calls on the %s store', (kind) =>
     const s = store();
     if (!s) return ctx.skip();
     let calls = 0;
+    const upstream = gate();
     const slow = async () => {
       calls++;
-      await sleep(150);
+      await upstream.opened;
       return { order: calls };
     };
-    const results = await Promise.all(
-      Array.from({ length: 5 }, () => idempotent(opts(s), 't', 'k5', { q: 1 }, slow)),
-    );
-    expect(results).toEqual(Array(5).fill({ order: 1 }));
+    const waitedBefore = await keyed('waited');
+    const all = Promise.all(Array.from({ length: 5 }, () => idempotent(opts(s), 't', 'k5', { q: 1 }, slow)));
+    // the first call is held upstream until the four repeats are seen waiting for it
+    await vi.waitFor(async () => expect(await keyed('waited')).toBe(waitedBefore + 4));
+    upstream.open();
+    expect(await all).toEqual(Array(5).fill({ order: 1 }));
     expect(calls).toBe(1);
     await s.close();
   });
@@ -99,13 +112,22 @@ describe.each(['memory', 'redis'])('idempotent calls on the %s store', (kind) =>
   it('answers CONFLICT when the first call is still in flight past the wait', async (ctx) => {
     const s = store();
     if (!s) return ctx.skip();
-    const first = idempotent(opts(s), 't', 'k6', {}, () => sleep(600).then(() => 1));
-    await sleep(20);
+    // held upstream until the repeat has given up: no sleeping
+    const upstream = gate();
+    let running!: () => void;
+    const isRunning = new Promise<void>((resolve) => (running = resolve));
+    const first = idempotent(opts(s), 't', 'k6', {}, async () => {
+      running();
+      await upstream.opened;
+      return 1;
+    });
+    await isRunning;
     await expect(idempotent({ ...opts(s), waitMs: 100 }, 't', 'k6', {}, async () => 2)).rejects.toMatchObject(
       {
         extensions: { code: 'CONFLICT' },
       },
     );
+    upstream.open();
     expect(await first).toBe(1);
     await s.close();
   });
