@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -76,6 +77,91 @@ export interface EmulatorOptions {
 export type Handler = (req: RecordedRequest) => Reply | Promise<Reply>;
 
 const MAX_RECORDED = 20_000;
+
+/**
+ * How a credential appears in the record of requests (in-process and /__emulator/requests):
+ * the first 12 hex digits of its SHA-256. The record ends up in test output, CI logs and bug
+ * reports, so it must not carry a key; a test still tells which credential was sent by
+ * comparing with maskSecret(<the credential it expects>). A fingerprint rather than the last
+ * characters: it shows nothing of the key itself and tells apart keys that share an ending.
+ * (A weak password could still be guessed against it; the emulators only ever see demo and
+ * test credentials.)
+ */
+export const maskSecret = (secret: string): string =>
+  secret === '' ? '' : `[masked:${createHash('sha256').update(secret).digest('hex').slice(0, 12)}]`;
+
+/** An Authorization value as recorded: the scheme stays readable, the credential is masked. */
+export function maskAuthorization(value: string): string {
+  const m = /^(Basic|Bearer|Token)(\s+)(.*)$/is.exec(value);
+  return m ? `${m[1]}${m[2]}${maskSecret(m[3]!)}` : maskSecret(value);
+}
+
+/** Headers that carry a credential (Solmate's Basic, SolSub's api-key, Likenama's raw token). */
+const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'api-key', 'x-api-key', 'cookie']);
+/** Body and query fields that carry one (the SMM panels' `key`, an Instagram access token). */
+const SECRET_PARAMS = new Set([
+  'key',
+  'api_key',
+  'apikey',
+  'token',
+  'password',
+  'access_token',
+  'instagram_access_token',
+]);
+/**
+ * Shorter credentials are masked only in their own field: replacing every "ab" in a body would
+ * mangle it. Real and demo credentials are far longer.
+ */
+const MIN_REPLACED = 4;
+
+/** A copy of a request with every credential masked, in its own field and wherever else it appears. */
+export function maskRequest(req: RecordedRequest): RecordedRequest {
+  const secrets = new Set<string>();
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (!SECRET_HEADERS.has(k) || v === '') continue;
+    secrets.add(v);
+    const scheme = /^(?:Basic|Bearer|Token)\s+(.+)$/is.exec(v);
+    if (scheme) secrets.add(scheme[1]!);
+  }
+  const collect = (v: unknown, key?: string): void => {
+    if (typeof v === 'string' && key !== undefined && SECRET_PARAMS.has(key.toLowerCase()) && v !== '')
+      secrets.add(v);
+    else if (Array.isArray(v)) v.forEach((x) => collect(x));
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) collect(x, k);
+  };
+  collect(req.query);
+  collect(req.body);
+  // longest first, so a token is not half-replaced by a shorter secret inside it
+  const ordered = [...secrets].filter((x) => x.length >= MIN_REPLACED).sort((a, b) => b.length - a.length);
+  const spellings = ordered.flatMap((x) => {
+    const forms = new Set([x, encodeURIComponent(x), new URLSearchParams({ k: x }).toString().slice(2)]);
+    forms.add(JSON.stringify(x).slice(1, -1));
+    return [...forms].map((form) => [form, maskSecret(x)] as const);
+  });
+  const scrub = (text: string): string =>
+    spellings.reduce((t, [form, masked]) => (t.includes(form) ? t.split(form).join(masked) : t), text);
+  const mask = (v: unknown, key?: string): unknown => {
+    if (typeof v === 'string') {
+      return key !== undefined && SECRET_PARAMS.has(key.toLowerCase()) ? maskSecret(v) : scrub(v);
+    }
+    if (Array.isArray(v)) return v.map((x) => mask(x));
+    if (v && typeof v === 'object')
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mask(x, k)]));
+    return v;
+  };
+  for (const [k, v] of Object.entries(req.headers)) {
+    headers[k] = SECRET_HEADERS.has(k) ? (k === 'cookie' ? maskSecret(v) : maskAuthorization(v)) : scrub(v);
+  }
+  return {
+    ...req,
+    path: scrub(req.path),
+    query: mask(req.query) as Record<string, string>,
+    headers,
+    body: mask(req.body),
+    raw: scrub(req.raw),
+  };
+}
 
 /**
  * A real HTTP server on loopback that answers like one upstream API, records every request
@@ -227,16 +313,18 @@ export class Emulator {
     };
     recorded.action = this.opts.actionOf?.(recorded) ?? `${recorded.method} ${recorded.path}`;
     this.received++;
+    // the API reads the credentials as sent; the record keeps them masked
+    const kept = maskRequest(recorded);
     // drop the older half at once: shifting one entry per request copies the whole log each time
     if (this.requests.length >= MAX_RECORDED) this.requests.splice(0, MAX_RECORDED / 2);
-    this.requests.push(recorded);
+    this.requests.push(kept);
 
     if (this.latencyMs > 0) await sleep(this.latencyMs);
     const fault = this.takeFault(recorded.action);
     if (fault && (await this.applyFault(fault, req, res))) return;
 
     const reply = await this.handler(recorded);
-    recorded.handled = true;
+    kept.handled = true;
     for (const check of [...this.handledWaiters]) check();
     if (fault?.hold && fault.kind.startsWith('commitThen')) await fault.hold;
     if (fault?.kind === 'commitThenStatus') {

@@ -10,6 +10,7 @@ import type { SmmEmulator } from '../../emulators/smm/index.ts';
 import { parts } from '../../stack/parts/index.ts';
 import type { Stack } from '../../stack/index.ts';
 import { startTestStack } from '../helpers/stack.ts';
+import { maskSecret } from '../../emulators/shared/emulator.ts';
 
 // Debian's chromium package (`apt-get install -y chromium`), driven by playwright-core: no
 // browser download. Without it the suite is reported as skipped, never as passed.
@@ -298,7 +299,7 @@ describe.skipIf(!hasChromium)('the example app and /graphiql in headless Chromiu
     expect(await page.getByTestId('campaign-2420').locator('.badge').textContent()).toBe('REJECTED');
     await expect.poll(() => page.getByTestId('products-table').locator('tr').count()).toBeGreaterThan(0);
     const sent = stack.emulators.likenama!.calls().map((r) => r.headers.authorization);
-    expect(new Set(sent)).toEqual(new Set(['demo-locked-token', 'demo-phoebe-token']));
+    expect(new Set(sent)).toEqual(new Set(['demo-locked-token', 'demo-phoebe-token'].map(maskSecret)));
     await shot('16-likenama');
   });
 

@@ -10,6 +10,7 @@ import {
 } from '../../emulators/likenama/index.ts';
 import { codes } from '../helpers/stack.ts';
 import { useLikenamaStack } from './setup.ts';
+import { maskSecret } from '../../emulators/shared/emulator.ts';
 
 const h = useLikenamaStack();
 
@@ -144,7 +145,7 @@ describe('createCampaign', () => {
         budget: '1000',
       },
     });
-    expect(call!.headers.authorization).toBe(DEMO_TOKENS.phoebe);
+    expect(call!.headers.authorization).toBe(maskSecret(DEMO_TOKENS.phoebe));
     expect(user(DEMO_TOKENS.phoebe).likeCredit).toBe(19000);
 
     const list = await h.q<{ campaigns: Array<{ id: string; status: string; targetUrl: string }> }>(
@@ -268,9 +269,12 @@ describe('likeCampaign', () => {
     const [call] = h.emu.calls('POST /api/campaigns/:id/like');
     expect(call!.path).toBe('/api/campaigns/2578/like');
     expect(call!.body).toEqual({
-      like: { access_token: DEMO_INSTAGRAM_TOKEN, instagram_access_token: DEMO_INSTAGRAM_TOKEN },
+      like: {
+        access_token: maskSecret(DEMO_INSTAGRAM_TOKEN),
+        instagram_access_token: maskSecret(DEMO_INSTAGRAM_TOKEN),
+      },
     });
-    expect(call!.headers.authorization).toBe(DEMO_TOKENS.joey);
+    expect(call!.headers.authorization).toBe(maskSecret(DEMO_TOKENS.joey));
 
     const again = await like(DEMO_TOKENS.joey, DEMO_CAMPAIGNS.likeable);
     expect(again.data!.likeCampaign.user!.likeCredit).toBe(505);

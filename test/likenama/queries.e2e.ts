@@ -3,6 +3,7 @@ import { DEMO_CAMPAIGNS, DEMO_TOKENS, MSG } from '../../emulators/likenama/index
 import { GATEWAY_SECRET_HEADER } from '../../lib/secret.ts';
 import { codes, gql } from '../helpers/stack.ts';
 import { useLikenamaStack } from './setup.ts';
+import { maskSecret } from '../../emulators/shared/emulator.ts';
 
 const h = useLikenamaStack();
 
@@ -39,7 +40,7 @@ describe('Likenama queries through the gateway', () => {
     const [call] = h.emu.calls('GET /api/users/self');
     expect(h.emu.requests).toHaveLength(1);
     expect(call!.headers).toMatchObject({
-      authorization: DEMO_TOKENS.phoebe,
+      authorization: maskSecret(DEMO_TOKENS.phoebe),
       accept: 'application/vnd.likenama.v1',
       'content-type': 'application/json',
       'user-agent': 'Likenama/1.0.0 Android/10',
@@ -251,9 +252,9 @@ describe('Likenama queries through the gateway', () => {
       byToken.set(call.headers.authorization!, (byToken.get(call.headers.authorization!) ?? 0) + 1);
     }
     expect(Object.fromEntries(byToken)).toEqual({
-      [DEMO_TOKENS.phoebe]: 20,
-      [DEMO_TOKENS.joey]: 20,
-      [DEMO_TOKENS.monica]: 20,
+      [maskSecret(DEMO_TOKENS.phoebe)]: 20,
+      [maskSecret(DEMO_TOKENS.joey)]: 20,
+      [maskSecret(DEMO_TOKENS.monica)]: 20,
     });
   });
 });

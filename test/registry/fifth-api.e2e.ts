@@ -7,6 +7,7 @@ import { parts } from '../../stack/parts/index.ts';
 import type { Emulator } from '../../emulators/shared/emulator.ts';
 import { useStack } from '../helpers/use-stack.ts';
 import { receivedHeaders, weatherPart } from '../fixtures/weather/part.ts';
+import { maskSecret } from '../../emulators/shared/emulator.ts';
 
 // The one line that adds an API (in the product it goes in stack/parts/index.ts).
 const registry = [...parts, weatherPart];
@@ -49,7 +50,7 @@ describe('a fifth API added by one registry line (test/fixtures/weather)', () =>
     expect(r.errors).toBeUndefined();
     expect(r.data?.weatherForecast).toEqual({ city: 'Tabriz', highC: 16 });
     const call = weatherEmulator().calls().at(-1)!;
-    expect(call.headers['x-api-key']).toBe('demo-weather-key');
+    expect(call.headers['x-api-key']).toBe(maskSecret('demo-weather-key'));
   });
 
   it('receives its own credential header from the caller, and no other API’s', async () => {
@@ -63,7 +64,7 @@ describe('a fifth API added by one registry line (test/fixtures/weather)', () =>
       expect(got[other], other).toBeUndefined();
     }
     // and the caller's key, not the server-side default, reached the upstream
-    expect(weatherEmulator().calls().at(-1)!.headers['x-api-key']).toBe('caller-weather-key');
+    expect(weatherEmulator().calls().at(-1)!.headers['x-api-key']).toBe(maskSecret('caller-weather-key'));
   });
 
   it('refuses an exposed open gateway when its server-side key is set', async () => {

@@ -3,6 +3,7 @@ import { DEMO_PANELS, type SmmEmulator } from '../../emulators/smm/index.ts';
 import type { Stack } from '../../stack/index.ts';
 import { smmPart } from '../../stack/parts/smm.ts';
 import { codes, gql, startTestStack } from '../helpers/stack.ts';
+import { maskSecret } from '../../emulators/shared/emulator.ts';
 
 let stack: Stack;
 let emu: SmmEmulator;
@@ -101,7 +102,7 @@ describe('SMM add order', () => {
     });
     const [add] = emu.calls('sosyal/add');
     expect(add!.body).toEqual({
-      key: sosyalKey,
+      key: maskSecret(sosyalKey),
       action: 'add',
       service: '1',
       link: 'https://instagram.com/p/x',
@@ -222,7 +223,7 @@ describe('SMM credentials', () => {
       'x-smm-key-sosyal': 'wrong',
     });
     expect(codes(r)).toEqual([{ path: 'smmBalance', code: 'UNAUTHENTICATED' }]);
-    expect(emu.calls('sosyal/balance')[0]!.body).toMatchObject({ key: 'wrong' });
+    expect(emu.calls('sosyal/balance')[0]!.body).toMatchObject({ key: maskSecret('wrong') });
     expect(r.raw).not.toContain(sosyalKey);
   });
 

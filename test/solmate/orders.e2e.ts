@@ -4,6 +4,7 @@ import { DEMO_ACCOUNT } from '../../emulators/solmate/index.ts';
 import { GATEWAY_SECRET_HEADER } from '../../lib/secret.ts';
 import { codes, gql } from '../helpers/stack.ts';
 import { basic, ORDER_FIELDS, SEED, startSolmateStack, type SolmateStack } from './helpers.ts';
+import { maskAuthorization } from '../../emulators/shared/emulator.ts';
 
 let s: SolmateStack;
 
@@ -61,7 +62,7 @@ describe('order (seed dialect)', () => {
       `getStatus /v2/orders/${SEED.running}/status`,
     ]);
     const auth = s.emu.calls('getOrder')[0]!.headers.authorization;
-    expect(auth).toBe('Basic YXBpQHNvbG1hdGUuY2M6SWxvdmVzb2xtYXRl');
+    expect(auth).toBe(maskAuthorization('Basic YXBpQHNvbG1hdGUuY2M6SWxvdmVzb2xtYXRl'));
   });
 
   it.each([

@@ -8,6 +8,7 @@ import { resetBreakers } from '../../subgraphs/shared/breaker.ts';
 import { MemoryStore } from '../../subgraphs/shared/store.ts';
 import { createSolsubSubgraph, statusCacheOn } from '../../subgraphs/solsub/subgraph.ts';
 import { codes, gql, startTestStack } from '../helpers/stack.ts';
+import { maskSecret } from '../../emulators/shared/emulator.ts';
 
 const { admin, noTrial, user } = DEMO_CLUSTERS;
 
@@ -161,7 +162,9 @@ describe('SolSub check cache: per key, invalidated by createMatchId', () => {
     expect(codes(c1)).toEqual([{ path: 'matchIdStatus', code: 'UNAUTHENTICATED' }]);
     expect(a2.data).toEqual(a1.data);
     expect(b2.data).toEqual(b1.data);
-    expect(checks().map((c) => c.headers['api-key'])).toEqual([admin.key, noTrial.key, 'not-a-cluster-key']);
+    expect(checks().map((c) => c.headers['api-key'])).toEqual(
+      [admin.key, noTrial.key, 'not-a-cluster-key'].map(maskSecret),
+    );
     expect(h.emu.matchId(admin.name, 'PAID_001')!.hitsUsed).toBe(1);
     expect(h.emu.matchId(noTrial.name, 'PAID_001')!.hitsUsed).toBe(1);
   });
@@ -198,6 +201,8 @@ describe('SolSub check cache: per key, invalidated by createMatchId', () => {
     expect(c.data!.createMatchId.userErrors).toEqual([{ code: 'DUPLICATE' }]);
     await status('PAID_001');
     await status('PAID_001', { 'x-solsub-api-key': noTrial.key });
-    expect(checks().map((r) => r.headers['api-key'])).toEqual([admin.key, noTrial.key, admin.key]);
+    expect(checks().map((r) => r.headers['api-key'])).toEqual(
+      [admin.key, noTrial.key, admin.key].map(maskSecret),
+    );
   });
 });

@@ -4,6 +4,7 @@ import { solsubPart } from '../../stack/parts/solsub.ts';
 import type { Stack } from '../../stack/index.ts';
 import { resetBreakers } from '../../subgraphs/shared/breaker.ts';
 import { codes, gql, startTestStack, type GqlResult } from '../helpers/stack.ts';
+import { maskSecret } from '../../emulators/shared/emulator.ts';
 
 const { admin, noTrial, user } = DEMO_CLUSTERS;
 
@@ -66,7 +67,7 @@ describe('SolSub createMatchId', () => {
     expect(call!.method).toBe('POST');
     expect(call!.path).toBe('/create-match-id/');
     expect(call!.body).toEqual({ match_id: 'MATCH_001' });
-    expect(call!.headers['api-key']).toBe(admin.key);
+    expect(call!.headers['api-key']).toBe(maskSecret(admin.key));
     expect(call!.headers['content-type']).toBe('application/json');
     const row = emu.matchId(admin.name, 'MATCH_001')!;
     expect(row).toMatchObject({ isTrial: true, hitLimit: HIT_LIMIT, hitsUsed: 0 });
@@ -83,7 +84,7 @@ describe('SolSub createMatchId', () => {
       matchId: { matchId: 'MATCH_002', cluster: noTrial.name, isTrial: false, validTill: null },
       userErrors: [],
     });
-    expect(creates()[0]!.headers['api-key']).toBe(noTrial.key);
+    expect(creates()[0]!.headers['api-key']).toBe(maskSecret(noTrial.key));
   });
 
   it('409: DUPLICATE with SolSub words', async () => {

@@ -5,6 +5,7 @@ import { solsubPart } from '../../stack/parts/solsub.ts';
 import type { Stack } from '../../stack/index.ts';
 import { resetBreakers } from '../../subgraphs/shared/breaker.ts';
 import { codes, gql, startTestStack, type GqlResult } from '../helpers/stack.ts';
+import { maskSecret } from '../../emulators/shared/emulator.ts';
 
 const { admin, noTrial, user } = DEMO_CLUSTERS;
 
@@ -77,7 +78,7 @@ describe('SolSub matchIdStatus: the HTTP status is the answer', () => {
     expect(call!.method).toBe('GET');
     expect(call!.path).toBe('/check-match-id/');
     expect(call!.query).toEqual({ match_id: id });
-    expect(call!.headers['api-key']).toBe(admin.key);
+    expect(call!.headers['api-key']).toBe(maskSecret(admin.key));
   });
 
   it('405 (hit budget used up) is a RATE_LIMITED error with SolSub words', async () => {
@@ -108,7 +109,7 @@ describe('SolSub matchIdStatus: the HTTP status is the answer', () => {
       const r = await status('PAID_001', { 'x-solsub-api-key': key });
       expect(codes(r)).toEqual([{ path: 'matchIdStatus', code: 'UNAUTHENTICATED' }]);
       expect(upstreamOf(r)).toMatchObject({ api: 'solsub', status: http, message: 'Invalid API key' });
-      expect(checks()[0]!.headers['api-key']).toBe(key);
+      expect(checks()[0]!.headers['api-key']).toBe(maskSecret(key));
       expect(r.raw).not.toContain(key);
     },
   );
@@ -119,7 +120,7 @@ describe('SolSub matchIdStatus: the HTTP status is the answer', () => {
     // the demo admin cluster does not have this id
     const r2 = await status('USER_TRIAL_001');
     expect(r2.data!.matchIdStatus.state).toBe('NOT_FOUND');
-    expect(checks().map((c) => c.headers['api-key'])).toEqual([user.key, admin.key]);
+    expect(checks().map((c) => c.headers['api-key'])).toEqual([user.key, admin.key].map(maskSecret));
   });
 
   it('a documented 400 (a parameter did not arrive) is BAD_USER_INPUT', async () => {
