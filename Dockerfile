@@ -15,6 +15,7 @@ COPY subgraphs ./subgraphs
 COPY emulators ./emulators
 COPY stack ./stack
 COPY schema ./schema
+COPY client/__generated__/persisted-documents.json ./client/__generated__/persisted-documents.json
 RUN npm run build
 
 FROM node:24-slim

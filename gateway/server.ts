@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { GraphQLError } from 'graphql';
@@ -27,6 +27,7 @@ import { graphiql } from './graphiql.ts';
 import { corsFromEnv, handleCors } from './cors.ts';
 import { landingPage } from './landing.ts';
 import { operationChoicePlugin } from './operation.ts';
+import { loadManifest, trustedDocuments, trustedSettingsFromEnv } from './trusted.ts';
 import { GATEWAY_SECRET_HEADER } from '../lib/secret.ts';
 import { listen, type RunningService } from '../lib/listen.ts';
 import { isCallerHeader, type StackPart } from '../stack/part.ts';
@@ -170,6 +171,12 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
   const access = accessSettingsFromEnv(env);
   const limits = gatewayLimitsFromEnv(env);
   const deadlineMs = requestDeadlineMs(env);
+  const trusted = trustedSettingsFromEnv(env);
+  // the app's manifest is read in every mode (its hashes always run); only allow/only require it
+  const manifest =
+    trusted.mode === 'off' && !trusted.files.every((f) => existsSync(f))
+      ? undefined
+      : loadManifest(trusted.files);
   const host = opts.host ?? '127.0.0.1';
   const apis = opts.apis ?? parts;
   checkExposure(host, access, opts.upstreamCredentials ?? serverSideCredentials(env, apis));
@@ -237,6 +244,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
     requireApiKey(access.keys, { allowLandingPage: true }),
     express.json({ limit: limits.maxBodyBytes }),
     jsonErrors(limits.maxBodyBytes),
+    trustedDocuments(trusted, manifest),
     enterRequestScope,
     traceRequests('gateway'),
     expressMiddleware(server, {

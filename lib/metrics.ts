@@ -41,6 +41,13 @@ export const rejectedRequests = new Counter({
   registers: [metricsRegistry],
 });
 
+export const trustedDocumentResults = new Counter({
+  name: 'gateway_trusted_documents_total',
+  help: 'Operations by trusted-documents result (GATEWAY_TRUSTED_DOCUMENTS): by_hash, listed (full text in the manifest), unlisted (allowed), refused',
+  labelNames: ['result'] as const,
+  registers: [metricsRegistry],
+});
+
 export const upstreamCalls = new Counter({
   name: 'upstream_requests_total',
   help: 'Attempts of REST calls to upstream APIs, by api, action and outcome (2xx..5xx, timeout, error, circuit_open; cut: a read stopped when its request ended; not_sent_deadline, not_sent_caller_gone: not sent because the request ended first)',

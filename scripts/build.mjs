@@ -1,6 +1,6 @@
 // `npm run build`: compiles the production code (gateway, subgraphs, emulators, stack, lib,
 // scripts) to plain JavaScript in dist/ with tsc, and copies beside it the files it reads at run
-// time (SDL, the supergraph, the GraphiQL bundle), so `node dist/scripts/<command>.js` needs no
+// time (SDL, the supergraph, the trusted-documents manifest, the GraphiQL bundle), so `node dist/scripts/<command>.js` needs no
 // TypeScript loader. Plain JavaScript itself, so it runs on a clean clone.
 //   --if-stale   build only when dist/ is missing or older than a source (npm's pre-scripts)
 //   --out <dir>  another output folder (tests)
@@ -20,6 +20,8 @@ const SOURCE_DIRS = ['gateway', 'subgraphs', 'emulators', 'stack', 'lib', 'scrip
 const CONFIG_FILES = ['tsconfig.json', 'tsconfig.build.json', 'package.json'];
 /** files the compiled code reads through `new URL(…, import.meta.url)` */
 const isAsset = (path) => path.endsWith('.graphql');
+/** the same outside the source folders: the trusted-documents manifest codegen writes */
+const RUNTIME_FILES = ['client/__generated__/persisted-documents.json'];
 
 function* files(dir) {
   if (!existsSync(dir)) return;
@@ -34,7 +36,7 @@ function newestSource() {
   let newest = 0;
   for (const dir of SOURCE_DIRS)
     for (const f of files(join(root, dir))) newest = Math.max(newest, statSync(f).mtimeMs);
-  for (const f of CONFIG_FILES)
+  for (const f of [...CONFIG_FILES, ...RUNTIME_FILES])
     if (existsSync(join(root, f))) newest = Math.max(newest, statSync(join(root, f)).mtimeMs);
   return newest;
 }
@@ -59,6 +61,11 @@ for (const dir of SOURCE_DIRS)
       mkdirSync(dirname(target), { recursive: true });
       cpSync(f, target);
     }
+for (const f of RUNTIME_FILES)
+  if (existsSync(join(root, f))) {
+    mkdirSync(dirname(join(out, f)), { recursive: true });
+    cpSync(join(root, f), join(out, f));
+  }
 const graphiql = join(root, 'client', 'dist', 'graphiql');
 if (existsSync(graphiql)) cpSync(graphiql, join(out, 'client', 'dist', 'graphiql'), { recursive: true });
 writeFileSync(stamp, `${new Date().toISOString()}\n`);

@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
@@ -44,5 +46,58 @@ describe('the generated hooks', () => {
       (err: { stdout?: string }) => err.stdout ?? String(err),
     );
     expect(run).toBe('');
+  }, 60_000);
+
+  // What a team copying client/__generated__ into its app gets: Next.js's default tsconfig
+  // (bundler resolution, no allowImportingTsExtensions), data masking switched on as the Apollo
+  // Client guide does it, and a component using a query, a suspense and a mutation hook.
+  it('type-checks in a scratch project with a stock tsconfig', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stock-tsconfig-'));
+    try {
+      cpSync(new URL('client/__generated__', root), join(dir, 'src/gql'), { recursive: true });
+      cpSync(new URL('client/app/src/apollo-client.d.ts', root), join(dir, 'src/apollo-client.d.ts'));
+      symlinkSync(new URL('node_modules', root).pathname, join(dir, 'node_modules'), 'dir');
+      writeFileSync(
+        join(dir, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: {
+            target: 'ES2017',
+            lib: ['dom', 'dom.iterable', 'esnext'],
+            allowJs: true,
+            skipLibCheck: true,
+            strict: true,
+            noEmit: true,
+            esModuleInterop: true,
+            module: 'esnext',
+            moduleResolution: 'bundler',
+            resolveJsonModule: true,
+            isolatedModules: true,
+            jsx: 'preserve',
+          },
+          include: ['src'],
+        }),
+      );
+      writeFileSync(
+        join(dir, 'src/page.tsx'),
+        [
+          "import { useSmmProvidersQuery, useMatchIdStatusSuspenseQuery, useSmmAddOrderMutation } from './gql/hooks';",
+          'export function Page() {',
+          '  const providers = useSmmProvidersQuery();',
+          "  const status = useMatchIdStatusSuspenseQuery({ variables: { matchId: 'ABC123' } });",
+          '  const [add] = useSmmAddOrderMutation();',
+          "  void add({ variables: { provider: 'p', input: { service: '1', link: 'https://x', quantity: 100 } } });",
+          '  return <p>{providers.data?.smmProviders[0]?.name}{String(status.data?.matchIdStatus?.active)}</p>;',
+          '}',
+        ].join('\n'),
+      );
+      const tsc = new URL('node_modules/typescript/bin/tsc', root).pathname;
+      const out = await promisify(execFile)(process.execPath, [tsc, '-p', dir]).then(
+        () => '',
+        (err: { stdout?: string }) => err.stdout ?? String(err),
+      );
+      expect(out).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 });

@@ -1,10 +1,12 @@
 // Type-checked, never run: proves that an app's mistake with a generated hook fails `tsc`.
 // Each `@ts-expect-error` must meet an error, or tsc fails with "Unused '@ts-expect-error'".
-// Checked by both `npx tsc --noEmit` and `npx tsc -p client/tsconfig.json` (test/client/typecheck.test.ts).
+// Checked by `npx tsc -p client/tsconfig.json` (test/client/generated.test.ts), with the bundler
+// resolution apps use.
 import {
   useCreateOrderMutation,
   useLikenamaViewerQuery,
   useMatchIdStatusQuery,
+  useMatchIdStatusSuspenseQuery,
   useSmmAddOrderMutation,
   useSmmOrdersQuery,
   useSmmProvidersQuery,
@@ -23,10 +25,16 @@ export function RightUses() {
   void addOrder({
     variables: { provider: 'sosyal', input: { service: '1', link: 'https://x', quantity: 100 } },
   });
-  return [first, status];
+  // suspends instead of returning `loading`: data is there once it renders
+  const suspended = useMatchIdStatusSuspenseQuery({ variables: { matchId: 'ABC123' } });
+  const active: boolean | undefined = suspended.data?.matchIdStatus?.active;
+  return [first, status, active];
 }
 
 export function WrongUses() {
+  // @ts-expect-error -- the suspense hook needs the query's variables too
+  useMatchIdStatusSuspenseQuery();
+
   // @ts-expect-error -- SmmOrders needs its variables
   useSmmOrdersQuery();
 

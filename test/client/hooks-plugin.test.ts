@@ -27,9 +27,10 @@ describe('the hooks codegen plugin', () => {
       }
     `);
     expect(out).toContain(
-      "import { useLazyQuery, useMutation, useQuery, type SkipToken } from '@apollo/client/react';",
+      "import { useLazyQuery, useMutation, useQuery, useSuspenseQuery, type SkipToken } from '@apollo/client/react';",
     );
-    expect(out).toContain("export * from './graphql.ts';");
+    // no `.ts` extension: a stock tsconfig (no allowImportingTsExtensions) must accept the import
+    expect(out).toContain("export * from './graphql';");
     // required variables make the options argument required
     expect(out).toContain(
       '  options: useQuery.Options<Operations.NeedsQuery, Operations.NeedsQueryVariables> | SkipToken,',
@@ -39,6 +40,10 @@ describe('the hooks codegen plugin', () => {
     );
     expect(out).toContain('  return useQuery(Operations.NeedsDocument, options);');
     expect(out).toContain('export function useNeedsLazyQuery(');
+    expect(out).toContain(
+      'export function useNeedsSuspenseQuery(options: useSuspenseQuery.Options<Operations.NeedsQueryVariables> | SkipToken) {',
+    );
+    expect(out).toContain('  return useSuspenseQuery(Operations.NeedsDocument, options);');
     expect(out).toContain(
       'export function useChangeMutation(options?: useMutation.Options<Operations.ChangeMutation, Operations.ChangeMutationVariables>) {',
     );

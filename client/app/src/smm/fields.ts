@@ -1,4 +1,4 @@
-import type { SmmAddOrderInput, SmmServiceType } from '../../../__generated__/hooks.ts';
+import type { SmmAddOrderInput, SmmServiceType } from '../../../__generated__/graphql.ts';
 
 export type OrderField = Exclude<keyof SmmAddOrderInput, 'service'>;
 
