@@ -141,6 +141,8 @@ export class SolmateBackend {
   orders = new Map<string, StoredOrder>();
   dialect: Dialect;
   reviewMs: number;
+  /** the backend's clock: a test moves it past a review instead of waiting (reset restores it) */
+  now: () => number = Date.now;
   /** extra time every GET is held, to observe how many are in flight at once */
   readHoldMs = 0;
   inFlight = 0;
@@ -157,6 +159,7 @@ export class SolmateBackend {
   reset(): void {
     this.dialect = this.opts.dialect ?? 'seed';
     this.reviewMs = this.opts.reviewMs ?? 3000;
+    this.now = Date.now;
     this.readHoldMs = 0;
     this.inFlight = 0;
     this.maxInFlight = 0;
@@ -232,7 +235,7 @@ export class SolmateBackend {
   }
 
   private stateOf(o: StoredOrder): OrderState {
-    if (o.state === 'pending' && o.approveAt !== undefined && Date.now() >= o.approveAt) {
+    if (o.state === 'pending' && o.approveAt !== undefined && this.now() >= o.approveAt) {
       o.state = 'running';
       o.approveAt = undefined;
     }
@@ -357,7 +360,7 @@ export class SolmateBackend {
       gender: String(b.gender ?? '').toUpperCase(),
       districts: ((b.districts ?? b.district ?? []) as string[]).slice(),
       state: 'pending',
-      approveAt: Date.now() + this.reviewMs,
+      approveAt: this.now() + this.reviewMs,
     });
     return this.ok({ id: this.idOut(id) });
   }

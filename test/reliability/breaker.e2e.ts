@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Stack } from '../../stack/index.ts';
 import { parts } from '../../stack/parts/index.ts';
+import { shiftableClock } from '../helpers/clock.ts';
 import { gql, startTestStack, type GqlResult } from '../helpers/stack.ts';
 import { rowOf, type ApiName } from './apis.ts';
 import { getJson, opsUrl } from './helpers.ts';
@@ -20,6 +21,10 @@ beforeAll(async () => {
   });
 });
 afterAll(() => stack?.close());
+// the half-open delay is reached by moving the clock, not by sleeping through it
+let clock: ReturnType<typeof shiftableClock>;
+beforeAll(() => void (clock = shiftableClock()));
+afterAll(() => clock.restore());
 beforeEach(() => {
   for (const e of Object.values(stack.emulators)) e.reset();
 });
@@ -34,7 +39,6 @@ interface Ready {
 const ready = async () => (await getJson<Ready>(opsUrl(stack, '/ready'))).body;
 const statesOf = async (api: ApiName) =>
   Object.fromEntries((await ready()).subgraphs[api]!.upstreams.map((u) => [u.upstream, u.state]));
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const read = (name: ApiName) => {
   const row = rowOf(name);
@@ -68,7 +72,7 @@ describe.each(parts.map((p) => p.name))('%s circuit breaker', (name) => {
     // upstream recovers; after the half-open delay one probe goes through and closes the circuit
     emu().clearFaults();
     expect(isCircuitOpen(await read(name))).toBe(true);
-    await sleep(HALF_OPEN_MS + 50);
+    clock.advance(HALF_OPEN_MS);
     const probe = await read(name);
     expect(targetErrors(probe)).toEqual([]);
     expect(emu().requests.length).toBeGreaterThan(sent);
@@ -85,7 +89,7 @@ describe('what the breaker counts (SMM)', () => {
 
   beforeEach(async () => {
     // close whatever circuit a previous test opened
-    await sleep(HALF_OPEN_MS + 50);
+    clock.advance(HALF_OPEN_MS);
     await balance('sosyal');
     await balance('baostar');
     emu().reset();

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   breakerFor,
   breakerSettingsFromEnv,
@@ -18,7 +18,10 @@ const make = (upstream: string) => (s: { threshold: number; halfOpenMs: number }
   );
 const fail = () => Promise.reject(new Error('transport'));
 
-afterEach(() => configureBreakers(breakerSettingsFromEnv({})));
+afterEach(() => {
+  vi.useRealTimers();
+  configureBreakers(breakerSettingsFromEnv({}));
+});
 
 describe('breakerSettingsFromEnv', () => {
   it('reads BREAKER_THRESHOLD and BREAKER_HALF_OPEN_MS, refusing nonsense', () => {
@@ -38,6 +41,8 @@ describe('UpstreamBreaker', () => {
   });
 
   it('opens after consecutive failures, counts 5xx results, ignores other errors, and resets on success', async () => {
+    // cockatiel reads Date.now for the half-open delay: a frozen clock, moved instead of waited on
+    vi.useFakeTimers({ toFake: ['Date'] });
     const b = breakerFor('x', make('smm/x'), { threshold: 2, halfOpenMs: 50 })!;
     await expect(b.execute(() => Promise.reject(new Error('business')))).rejects.toThrow('business');
     await expect(b.execute(async () => ({ status: 503 }))).resolves.toEqual({ status: 503 });
@@ -51,7 +56,9 @@ describe('UpstreamBreaker', () => {
     let called = 0;
     await expect(b.execute(async () => ++called)).rejects.toBeInstanceOf(CircuitOpenError);
     expect(called).toBe(0);
-    await new Promise((r) => setTimeout(r, 60));
+    vi.advanceTimersByTime(49);
+    await expect(b.execute(async () => ++called)).rejects.toBeInstanceOf(CircuitOpenError);
+    vi.advanceTimersByTime(1);
     await expect(b.execute(async () => ({ status: 200, n: ++called }))).resolves.toMatchObject({ n: 1 });
     expect(b.state).toBe('closed');
   });

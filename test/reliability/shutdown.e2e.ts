@@ -75,6 +75,28 @@ async function untilUpstreamSees(emulatorUrl: string, action: string) {
   throw new Error(`the emulator never saw ${action}`);
 }
 
+/** Resolves once a new connection to `url` is refused (the listener closed). */
+async function untilRefused(url: string) {
+  for (let i = 0; i < 200; i++) {
+    const fresh = new Agent();
+    const refused = await request(url, {
+      method: 'POST',
+      dispatcher: fresh,
+      body: '{}',
+      headers: { 'content-type': 'application/json' },
+    }).then(
+      async (res) => (await res.body.dump(), false),
+      (err: unknown) => {
+        if ((err as { code?: string }).code === 'ECONNREFUSED') return true;
+        throw err;
+      },
+    );
+    await fresh.close();
+    if (refused) return;
+  }
+  throw new Error(`${url} still accepted connections after 200 tries`);
+}
+
 const BALANCE = '{ smmBalance(provider: "sosyal") { amount currency } }';
 
 describe('SIGTERM', () => {
@@ -84,19 +106,13 @@ describe('SIGTERM', () => {
     const inFlight = gql(s.gatewayUrl, BALANCE);
     await untilUpstreamSees(s.smmEmulatorUrl, 'sosyal/balance');
 
+    let answered = false;
+    void inFlight.then(() => (answered = true));
     const signalled = Date.now();
     s.child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 150));
-    const fresh = new Agent();
-    await expect(
-      request(s.gatewayUrl, {
-        method: 'POST',
-        dispatcher: fresh,
-        body: '{}',
-        headers: { 'content-type': 'application/json' },
-      }),
-    ).rejects.toMatchObject({ code: 'ECONNREFUSED' });
-    await fresh.close();
+    // new connections are refused while the request in flight (held 1200 ms) is still running
+    await untilRefused(s.gatewayUrl);
+    expect(answered).toBe(false);
 
     const answer = await inFlight;
     expect(answer.status).toBe(200);

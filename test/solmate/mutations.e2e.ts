@@ -422,10 +422,15 @@ describe('pause, resume and delete', () => {
 
   it('moves a new order from PENDING to RUNNING once reviewed', async () => {
     s.emu.solmate.reviewMs = 150;
+    // Solmate's clock, moved past the review instead of waiting for it
+    let now = Date.now();
+    s.emu.solmate.now = () => now;
     const r = await create(validCreate());
     const id = r.data!.createOrder.order!.id as string;
     expect(r.data!.createOrder.order!.status).toBe('PENDING');
-    await new Promise((ok) => setTimeout(ok, 200));
+    now += 149;
+    expect(await statusOf(id)).toBe('PENDING');
+    now += 1;
     expect(await statusOf(id)).toBe('RUNNING');
   });
 
