@@ -1,4 +1,5 @@
 import { userError, type UserError } from '../shared/errors.ts';
+import { textUserErrors, type TextInput } from '../shared/validate.ts';
 import type { CreateCampaignInput, SendMessageInput } from './__generated__/resolvers-types.ts';
 
 /** Most characters of a support message (Likenama's own limit, counted in characters). */
@@ -35,7 +36,38 @@ export function checkRequired(value: string, field: string[]): UserError[] {
   return blank(value) ? [userError('REQUIRED', `${field.join('.')} must not be empty`, field)] : [];
 }
 
+/** Likenama's code for a free-text input with control or bidi override characters. */
+const TEXT_CODE = 'INVALID_TEXT';
+
+/** Free-text problems, then the other checks' problems with fields not already refused for their characters. */
+function withText(inputs: readonly TextInput[], others: UserError[]): UserError[] {
+  const text = textUserErrors(inputs, TEXT_CODE);
+  const bad = new Set(text.map((e) => e.field!.join('.')));
+  return [...text, ...others.filter((e) => !bad.has(e.field?.join('.') ?? ''))];
+}
+
+/** The free-text arguments of likeCampaign and purchaseBundle (tokens: one line). */
+export function checkTokens(args: Record<string, string>): UserError[] {
+  return textUserErrors(
+    Object.entries(args).map(([name, value]) => [[name], value, 'line'] as TextInput),
+    TEXT_CODE,
+  );
+}
+
 export function checkCreateCampaign(input: CreateCampaignInput): UserError[] {
+  return withText(
+    [
+      [['input', 'targetUrl'], input.targetUrl, 'line'],
+      [['input', 'website'], input.website, 'line'],
+      [['input', 'phone'], input.phone, 'line'],
+      [['input', 'description'], input.description, 'multiline'],
+      [['input', 'address'], input.address, 'multiline'],
+    ],
+    checkCampaignForm(input),
+  );
+}
+
+function checkCampaignForm(input: CreateCampaignInput): UserError[] {
   const errors: UserError[] = [];
   const classId = ['input', 'campaignClassId'];
   if (blank(input.campaignClassId)) errors.push(userError('REQUIRED', 'Choose a campaign class', classId));
@@ -52,6 +84,17 @@ export function checkCreateCampaign(input: CreateCampaignInput): UserError[] {
 }
 
 export function checkMessage(input: SendMessageInput): UserError[] {
+  return withText(
+    [
+      [['input', 'email'], input.email, 'line'],
+      [['input', 'title'], input.title, 'line'],
+      [['input', 'content'], input.content, 'multiline'],
+    ],
+    checkMessageForm(input),
+  );
+}
+
+function checkMessageForm(input: SendMessageInput): UserError[] {
   const errors: UserError[] = [];
   const email = input.email.trim();
   if (email === '') errors.push(userError('REQUIRED', 'email must not be empty', ['input', 'email']));

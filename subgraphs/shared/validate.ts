@@ -1,4 +1,4 @@
-import { badInput } from './errors.ts';
+import { badInput, userError, type UserError } from './errors.ts';
 
 const DIGITS = /^\d{1,20}$/;
 
@@ -22,3 +22,64 @@ export function digitIds(ids: readonly string[], field: string, max?: number): s
 export const digitId = (id: string, field: string): string => digitIds([id], field)[0]!;
 
 export const unique = <T>(xs: readonly T[]): T[] => [...new Set(xs)];
+
+/** Where a free-text input may break lines: titles, names, URLs and tokens may not. */
+export type TextShape = 'line' | 'multiline';
+
+// C0 controls (U+0000–U+001F), DEL and the C1 controls (U+0080–U+009F): never text, and some
+// (NUL, ESC, form feed) end or rewrite what logs, terminals and upstream parsers show.
+const CONTROL_LINE = /[\u0000-\u001F\u007F-\u009F]/u; // eslint-disable-line no-control-regex
+// a multi-line text (a message, a description, an address) keeps tab, LF and CR
+const CONTROL_MULTILINE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/u; // eslint-disable-line no-control-regex
+// Bidi embeddings and overrides (U+202A–U+202E) and isolates (U+2066–U+2069) reorder how the
+// text around them is shown ("Trojan Source"): an order title or a link can read as something
+// else. The marks LRM, RLM and ALM, and ZWNJ and ZWJ, are kept: Persian text (Likenama) needs
+// them (می‌خواهم is written with a ZWNJ), and they move nothing but their neighbours.
+const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/u;
+
+const codePoint = (ch: string) => `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+
+/**
+ * Why a free-text input is refused, or null when it is acceptable: control characters (line
+ * breaks and tabs too, in a one-line text) and bidi override, embedding and isolate characters.
+ * The message names the character by code point and echoes nothing of the input.
+ */
+export function textProblem(value: string, shape: TextShape): string | null {
+  const control = (shape === 'line' ? CONTROL_LINE : CONTROL_MULTILINE).exec(value);
+  if (control) {
+    const breaks = shape === 'line' && /[\t\n\r]/.test(control[0]);
+    return breaks
+      ? `must be one line without tabs (found ${codePoint(control[0])})`
+      : `must not contain control characters (found ${codePoint(control[0])})`;
+  }
+  const bidi = BIDI_CONTROL.exec(value);
+  if (bidi)
+    return `must not contain bidi override, embedding or isolate characters (found ${codePoint(bidi[0])})`;
+  return null;
+}
+
+/** One free-text input to check: its path (as userErrors name it), its value and its shape. */
+export type TextInput = [
+  field: string[],
+  value: string | readonly string[] | null | undefined,
+  shape: TextShape,
+];
+
+/**
+ * Every free-text problem of `inputs` as userErrors (`code`, at the field's path; a list entry
+ * at its index), for mutations that report input errors in their payload. Run before anything
+ * is sent upstream.
+ */
+export function textUserErrors(inputs: readonly TextInput[], code: string): UserError[] {
+  const errors: UserError[] = [];
+  for (const [field, value, shape] of inputs) {
+    if (value === null || value === undefined) continue;
+    const entries: Array<[string[], string]> =
+      typeof value === 'string' ? [[field, value]] : value.map((v, i) => [[...field, String(i)], v]);
+    for (const [path, v] of entries) {
+      const problem = textProblem(v, shape);
+      if (problem) errors.push(userError(code, `${path.join('.')} ${problem}`, path));
+    }
+  }
+  return errors;
+}

@@ -55,6 +55,19 @@ const PARAM: Record<Field, string> = {
 };
 
 const LIST_FIELDS = new Set<Field>(['comments', 'usernames', 'hashtags', 'groups', 'keywords']);
+/** The free-text fields (each one line, list entries too): checked for control and bidi characters first. */
+export const TEXT_FIELDS = [
+  'link',
+  'comments',
+  'usernames',
+  'hashtags',
+  'hashtag',
+  'username',
+  'media',
+  'groups',
+  'keywords',
+  'expiry',
+] as const satisfies readonly Field[];
 const POSITIVE_INT_FIELDS = new Set<Field>([
   'quantity',
   'runs',

@@ -1,5 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { userError, type UserError } from '../shared/errors.ts';
+import { textUserErrors } from '../shared/validate.ts';
 import { isNotFoundText, type Refusal, type WireBody } from './client.ts';
 import type { DistrictsKey } from './config.ts';
 import { districtName } from './districts.ts';
@@ -34,6 +35,17 @@ type Fields = Partial<CreateOrderInput & UpdateOrderInput>;
 
 /** Collects every problem of the fields both inputs share, each at its input path. */
 function checkCommon(input: Fields, required: ReadonlyArray<keyof Fields>, errors: UserError[]): void {
+  const textErrors = textUserErrors(
+    [
+      [path('title'), input.title, 'line'],
+      [path('materialUrl'), input.materialUrl, 'line'],
+      [path('clickUrl'), input.clickUrl, 'line'],
+    ],
+    'INVALID',
+  );
+  errors.push(...textErrors);
+  // a field refused for its characters is not also refused as a URL
+  const badText = new Set(textErrors.map((e) => e.field![1]));
   for (const f of required) {
     const v = input[f];
     if (v === undefined || v === null || (typeof v === 'string' && v.trim() === '')) {
@@ -61,7 +73,7 @@ function checkCommon(input: Fields, required: ReadonlyArray<keyof Fields>, error
   }
   for (const f of ['materialUrl', 'clickUrl'] as const) {
     const v = input[f];
-    if (v != null && v.trim() !== '' && !isHttpUrl(v)) {
+    if (v != null && v.trim() !== '' && !badText.has(f) && !isHttpUrl(v)) {
       errors.push(userError('INVALID', `${f} must be an http(s) URL`, path(f)));
     }
   }

@@ -152,17 +152,15 @@ describe('orders(ids)', () => {
   it('runs the per-id reads concurrently, never more than SOLMATE_CONCURRENCY at once', async () => {
     const many = Array.from({ length: 20 }, () => s.emu.solmate.seedOrder());
     s.emu.solmate.readHoldMs = 40;
-    const started = Date.now();
     const r = await s.q<{ orders: Order[] }>(ORDERS, { ids: [...many, ...many.slice(0, 5)] });
-    const took = Date.now() - started;
     expect(r.errors).toBeUndefined();
     expect(r.data!.orders.map((o) => o.id)).toEqual([...many, ...many.slice(0, 5)]);
     expect(s.emu.calls('getOrder')).toHaveLength(20);
     expect(s.emu.calls('getStatus')).toHaveLength(20);
     expect(new Set(ids(s.emu.calls('getOrder')))).toEqual(new Set(many));
+    // exactly four held reads at once: they overlapped, and never more than the limit (a bound on
+    // the wall-clock time would measure the machine's load as much as the code)
     expect(s.emu.solmate.maxInFlight).toBe(4);
-    // 40 reads of 40 ms, four at a time: about 400 ms, far below one after the other (1600 ms)
-    expect(took).toBeLessThan(1200);
   });
 
   it('refuses more ids than SOLMATE_MAX_IDS before any call', async () => {

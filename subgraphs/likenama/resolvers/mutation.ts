@@ -2,7 +2,14 @@ import { idempotent } from '../../shared/idempotency.ts';
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
 import { isRefusal } from '../client.ts';
 import { refusalErrors } from '../refusals.ts';
-import { checkCreateCampaign, checkId, checkMessage, checkRequired, checkSku } from '../input.ts';
+import {
+  checkCreateCampaign,
+  checkId,
+  checkMessage,
+  checkRequired,
+  checkSku,
+  checkTokens,
+} from '../input.ts';
 
 // Every write below is sent once (the client never retries a write) and, when it went through,
 // forgets what this request had read, since credits, campaigns and stock may have changed.
@@ -25,7 +32,11 @@ export const Mutation: MutationResolvers = {
 
   likeCampaign: async (_p, { id, instagramAccessToken }, ctx) => {
     const api = ctx.api();
-    const userErrors = [...checkId(id), ...checkRequired(instagramAccessToken, ['instagramAccessToken'])];
+    const tokenText = checkTokens({ instagramAccessToken });
+    const userErrors = [
+      ...checkId(id),
+      ...(tokenText.length > 0 ? tokenText : checkRequired(instagramAccessToken, ['instagramAccessToken'])),
+    ];
     if (userErrors.length) return { user: null, userErrors };
     const r = await api.likeCampaign(id, instagramAccessToken);
     if (isRefusal(r)) return { user: null, userErrors: refusalErrors('likeCampaign', r) };
@@ -58,7 +69,11 @@ export const Mutation: MutationResolvers = {
 
   purchaseBundle: async (_p, { sku, purchaseToken, idempotencyKey }, ctx) => {
     const api = ctx.api();
-    const userErrors = [...checkSku(sku), ...checkRequired(purchaseToken, ['purchaseToken'])];
+    const tokenText = checkTokens({ purchaseToken });
+    const userErrors = [
+      ...checkSku(sku),
+      ...(tokenText.length > 0 ? tokenText : checkRequired(purchaseToken, ['purchaseToken'])),
+    ];
     if (userErrors.length) return { purchased: false, userErrors };
     const input = { purchaseBundle: sku, purchaseToken };
     return idempotent(ctx.idempotency, ctx.tenant(), idempotencyKey, input, async () => {

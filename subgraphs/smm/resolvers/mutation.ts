@@ -1,9 +1,9 @@
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
 import { ErrorCode, LayerError, userError, wasNotSent, type UserError } from '../../shared/errors.ts';
-import { digitId, digitIds, unique } from '../../shared/validate.ts';
+import { digitId, digitIds, textUserErrors, unique } from '../../shared/validate.ts';
 import { idempotent } from '../../shared/idempotency.ts';
 import { isRefusal, MAX_IDS_PER_CALL, type PanelRefusal } from '../client.ts';
-import { checkAddOrder, refusalCode } from '../input.ts';
+import { checkAddOrder, refusalCode, TEXT_FIELDS } from '../input.ts';
 import type { SmmContext } from '../context.ts';
 
 /** Ids of a refill or cancel, refused before any call when one is not digits or there are too many. */
@@ -95,6 +95,12 @@ export const Mutation: MutationResolvers = {
   smmAddOrder: async (_p, { provider, input, idempotencyKey }, ctx) => {
     ctx.provider(provider);
     const serviceId = digitId(input.service, 'input.service');
+    // before the service list is read or a key claimed: a refusal here reaches no panel and is not kept
+    const textErrors = textUserErrors(
+      TEXT_FIELDS.map((f) => [['input', f], input[f], 'line']),
+      'INVALID',
+    );
+    if (textErrors.length > 0) return { order: null, userErrors: textErrors };
     return idempotent(
       ctx.idempotency,
       `smm:${ctx.tenant(provider)}`,
