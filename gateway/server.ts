@@ -66,6 +66,13 @@ export function callerHeaderFilter(
   return (header) => isCallerHeader(api.callerHeaders, header);
 }
 
+/** the system error code under a fetch error (undici wraps it: `fetch failed`, cause ECONNREFUSED) */
+const causeCode = (e: unknown): string | undefined => {
+  for (let c = e, i = 0; c && typeof c === 'object' && i < 4; c = (c as { cause?: unknown }).cause, i++)
+    if (typeof (c as { code?: unknown }).code === 'string') return (c as { code: string }).code;
+  return undefined;
+};
+
 class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
     readonly name: string,
@@ -97,6 +104,38 @@ class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
       }
     }
     return super.errorFromResponse(response);
+  }
+
+  /**
+   * A fetch the subgraph itself never answered: the connection failed or was cut (a replica
+   * killed mid-request), or a load balancer answered 502/503/504 for it. Apollo's own error is
+   * "fetch failed" or "502: Bad Gateway" with the proxy's page and the subgraph's URL, whatever
+   * the operation. A mutation may have reached its upstream before the cut: OUTCOME_UNKNOWN
+   * (its idempotency key replays it or waits for it, so a retry with the key is safe); a
+   * connection refused sent nothing; a read is UPSTREAM_UNAVAILABLE.
+   */
+  override didEncounterError(
+    ...args: Parameters<RemoteGraphQLDataSource<GatewayContext>['didEncounterError']>
+  ): void {
+    const [error, , response, , request] = args;
+    if (response && ![502, 503, 504].includes(response.status)) return super.didEncounterError(...args);
+    // the deadline's own abort keeps the error it has (see subgraphCallSignal)
+    if (currentDeadline()?.ended || error.name === 'AbortError' || error.name === 'TimeoutError')
+      return super.didEncounterError(...args);
+    const refused = !response && causeCode(error) === 'ECONNREFUSED';
+    const write = /^\s*mutation\b/.test(request?.query ?? '');
+    const why = response ? `HTTP ${response.status} from in front of it` : 'the connection was cut';
+    if (write && !refused)
+      throw new GraphQLError(
+        `The ${this.name} subgraph gave no answer to a mutation (${why}) after it was sent: it may have ` +
+          'taken effect. Retry with the same idempotencyKey, or check its state before trying again.',
+        { extensions: { code: 'OUTCOME_UNKNOWN' } },
+      );
+    throw new GraphQLError(
+      `The ${this.name} subgraph did not answer (${refused ? 'connection refused' : why})` +
+        (refused && write ? '. Nothing was sent.' : ''),
+      { extensions: { code: 'UPSTREAM_UNAVAILABLE', ...(refused ? { sent: false } : {}) } },
+    );
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
