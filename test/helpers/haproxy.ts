@@ -51,7 +51,9 @@ export function haproxyConfig(pools: Pool[], statsSocket: string): string {
     '  timeout client 90s',
     '  timeout http-keep-alive 90s',
     '  timeout server 30s',
-    '  timeout check 2s',
+    // a killed process refuses the check at once, whatever this is: it only decides how long a
+    // process starved of CPU may take to answer /health before it is taken out of rotation
+    '  timeout check 10s',
     '  retries 3',
     '  option redispatch 1',
     '  retry-on conn-failure empty-response junk-response response-timeout 502 503 504',
