@@ -6,13 +6,14 @@
 // summary (bench/analyze-profile.ts reads any .cpuprofile, `node --cpu-prof` ones included).
 // BENCH_PROFILE_SCENARIO=overhead (default) | batching, BENCH_PROFILE_TARGET=gateway (default)
 // | subgraph, BENCH_DURATION_S (default 10), BENCH_CONCURRENCY (default 64 for overhead, 1 for
-// batching), BENCH_LATENCIES (first value, default 0), LOG_LEVEL (default warn).
+// batching), BENCH_LATENCIES (first value, default 0), LOG_LEVEL (default warn), BENCH_CODE=dist
+// (or --dist: the compiled dist/ that `npm start` runs).
 import { benchLogLevel } from './env.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startStack } from '../stack/index.ts';
+import { benchCode, loadStartStack } from './code.ts';
 import { GATEWAY_SECRET_HEADER } from '../lib/secret.ts';
 import { printSummary, summariseProfile, type CpuProfile } from './analyze-profile.ts';
 import { seedSmmOrders } from './fanout.ts';
@@ -26,6 +27,8 @@ const durationS = Number(process.env.BENCH_DURATION_S ?? 10);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? (scenario === 'overhead' ? 64 : 1));
 const latency = Number((process.env.BENCH_LATENCIES ?? '0').split(',')[0]);
 
+const code = benchCode(process.argv.slice(2));
+const startStack = await loadStartStack(code);
 const stack = await startStack({ forceEmulators: true, ports: 0, emulatorLatencyMs: latency });
 const load = new LoadWorker();
 const session = new Session();
@@ -52,10 +55,15 @@ try {
   const { profile } = await session.post('Profiler.stop');
   const dir = new URL('./results/profiles/', import.meta.url);
   mkdirSync(dir, { recursive: true });
-  const file = fileURLToPath(new URL(`${scenario}-${target}-c${concurrency}-${latency}ms.cpuprofile`, dir));
+  const file = fileURLToPath(
+    new URL(
+      `${scenario}-${target}-c${concurrency}-${latency}ms${code === 'dist' ? '-dist' : ''}.cpuprofile`,
+      dir,
+    ),
+  );
   writeFileSync(file, JSON.stringify(profile));
   process.stdout.write(
-    `${scenario} → ${target}, c${concurrency}, upstream ${latency} ms, LOG_LEVEL=${benchLogLevel}: ` +
+    `${scenario} → ${target} (${code}), c${concurrency}, upstream ${latency} ms, LOG_LEVEL=${benchLogLevel}: ` +
       `p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms, ${r.rps.toFixed(0)}/s, ` +
       `main-thread CPU ${r.cpuMsPerOp?.toFixed(3) ?? '?'} ms/op, ${r.errors + r.bad} failed\n` +
       `profile: ${file}\n\n`,

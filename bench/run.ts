@@ -8,7 +8,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import * as prettier from 'prettier';
 import { SUPERGRAPH_PATH } from '../gateway/server.ts';
-import { startStack, type Stack } from '../stack/index.ts';
+import type { Stack } from '../stack/index.ts';
+import { benchCode, loadStartStack, type BenchCode } from './code.ts';
 import { composeSupergraph } from '../stack/compose.ts';
 import { parts as allParts } from '../stack/parts/index.ts';
 import { GATEWAY_SECRET_HEADER } from '../lib/secret.ts';
@@ -32,6 +33,8 @@ export interface BenchOptions {
   /** in-flight single calls of the "naive client with bounded concurrency" */
   naiveConcurrency: number;
   smoke: boolean;
+  /** the TypeScript sources under tsx, or the compiled dist/ that `npm start` runs */
+  code: BenchCode;
   log: (line: string) => void;
 }
 
@@ -91,6 +94,7 @@ export interface BenchResult {
     durationS: number;
     warmupS: number;
     smoke: boolean;
+    code: BenchCode;
     subgraphs: string[];
     supergraph: string;
     notes: string[];
@@ -118,6 +122,7 @@ export function benchOptions(argv: string[] = [], env: NodeJS.ProcessEnv = proce
     highConcurrency: Math.max(1, num('BENCH_CONCURRENCY', env.BENCH_CONCURRENCY, 64)),
     naiveConcurrency: 16,
     smoke,
+    code: benchCode(argv, env),
     log: (line) => process.stderr.write(`${line}\n`),
   };
 }
@@ -488,6 +493,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   const fileMatches = JSON.stringify(joinedGraphs(fileSdl)) === JSON.stringify(present);
   // both gateways must serve one supergraph; a stale file would make ours call absent subgraphs
   const sdl = fileMatches ? fileSdl : composeSupergraph(allParts).supergraph;
+  const startStack = await loadStartStack(opts.code);
   const stack = await startStack({
     forceEmulators: true,
     ports: 0,
@@ -551,6 +557,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       durationS: opts.durationS,
       warmupS: opts.warmupS,
       smoke: opts.smoke,
+      code: opts.code,
       subgraphs: present,
       supergraph: fileMatches
         ? 'schema/supergraph.graphql'
@@ -559,6 +566,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
         'Emulators, subgraphs and our gateway run in one Node process (one event loop); the load ' +
           'generator is a child process. Deployed as separate processes, each would get its own core.',
         'Everything over loopback HTTP with keep-alive.',
+        opts.code === 'dist'
+          ? 'The stack runs the compiled JavaScript in dist/ (as `npm start`), without source maps.'
+          : 'The stack runs the TypeScript sources under tsx (BENCH_CODE=dist runs dist/, as `npm start`).',
         'Stack CPU ms/op: CPU time of the main thread (emulators, subgraphs, gateway; not the load generator) ' +
           'per request or operation, warm-up included (Linux /proc schedstat). It moves far less than latency ' +
           'when other processes compete for the cores.',
