@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { GraphQLError } from 'graphql';
 import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
-import { Agent, fetch as undiciFetch } from 'undici';
+import { Agent } from 'undici';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -22,6 +22,7 @@ import { flushTracing, injectTraceContext, startTracing, traceRequests } from '.
 import { accessSettingsFromEnv, checkExposure, requireApiKey, serverSideCredentials } from './access.ts';
 import { armorProtection, formatGatewayError, gatewayLimitsFromEnv, listItemsPlugin } from './limits.ts';
 import { opsRouter } from './ops.ts';
+import { subgraphFetcher } from './fetcher.ts';
 import { jsonErrors, jsonNotFound } from '../lib/http-errors.ts';
 import { graphiql } from './graphiql.ts';
 import { corsFromEnv, handleCors } from './cors.ts';
@@ -233,8 +234,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
   // builds an Error stack per request to tell http from https, about a fifth of the
   // gateway's CPU in the bench profile
   const agent = new Agent({ keepAliveTimeout: 30_000, connections: 256 });
-  const fetcher = ((url, init) =>
-    undiciFetch(url, { ...init, dispatcher: agent, signal: subgraphCallSignal() })) as Fetcher;
+  const fetcher: Fetcher = subgraphFetcher(agent, subgraphCallSignal);
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8'),
     logger,
