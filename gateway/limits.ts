@@ -4,6 +4,7 @@ import {
   GraphQLError,
   Kind,
   visit,
+  type DocumentNode,
   type GraphQLFormattedError,
   type ValidationContext,
   type ValueNode,
@@ -109,6 +110,23 @@ function countAst(
   }
 }
 
+// Apollo Server hands every request of one query text the same cached DocumentNode: its
+// arguments are found once, not by a walk of the whole document on every request.
+const argumentValues = new WeakMap<DocumentNode, ValueNode[]>();
+function argumentValuesOf(document: DocumentNode): ValueNode[] {
+  let values = argumentValues.get(document);
+  if (!values) {
+    const found: ValueNode[] = [];
+    visit(document, {
+      Argument(node) {
+        found.push(node.value);
+      },
+    });
+    argumentValues.set(document, (values = found));
+  }
+  return values;
+}
+
 /**
  * Caps the ids (and other list items) one request may hand to the subgraphs: per list and in
  * total, counting a variable each time it is used, so aliases cannot multiply a big list.
@@ -121,11 +139,7 @@ export function listItemsPlugin(limits: GatewayLimits): ApolloServerPlugin {
           if (limits.maxListItems <= 0 && limits.maxTotalListItems <= 0) return;
           const acc = { total: 0, largest: 0 };
           const variables = request.variables ?? {};
-          visit(document, {
-            Argument(node) {
-              countAst(node.value, variables, acc);
-            },
-          });
+          for (const value of argumentValuesOf(document)) countAst(value, variables, acc);
           const refuse = (reason: string, message: string) => {
             rejectedRequests.inc({ reason });
             throw new GraphQLError(message, {
