@@ -7,13 +7,13 @@ import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
 import { Agent } from 'undici';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import { expressMiddleware } from '@as-integrations/express5';
 import {
   ApolloGateway,
   RemoteGraphQLDataSource,
   type GraphQLDataSourceProcessOptions,
 } from '@apollo/gateway';
 import { logger } from '../lib/logger.ts';
+import { graphqlMiddleware } from '../lib/graphql-http.ts';
 import { metricsPlugin } from '../lib/metrics.ts';
 import { assignRequestId, currentDeadline, enterRequestScope } from '../lib/request-context.ts';
 import { DEADLINE_HEADER, requestDeadlineMs, startDeadline } from '../lib/deadline.ts';
@@ -286,7 +286,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
     trustedDocuments(trusted, manifest),
     enterRequestScope,
     traceRequests('gateway'),
-    expressMiddleware(server, {
+    graphqlMiddleware(server, {
       context: async ({ req, res }) => {
         const requestId = typeof res.locals.requestId === 'string' ? res.locals.requestId : randomUUID();
         return { headers: req.headers, requestId };

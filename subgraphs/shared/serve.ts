@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { expressMiddleware } from '@as-integrations/express5';
 import { GraphQLError } from 'graphql';
 import { logger } from '../../lib/logger.ts';
+import { graphqlMiddleware } from '../../lib/graphql-http.ts';
 import { metricsRegistry } from '../../lib/metrics.ts';
 import { assignRequestId, enterRequestScope } from '../../lib/request-context.ts';
 import { requestDeadlineMs, startDeadline } from '../../lib/deadline.ts';
@@ -72,7 +72,7 @@ export async function listenSubgraph<Ctx extends object>(
     express.json({ limit: maxBodyBytes }),
     enterRequestScope,
     traceRequests(`subgraph ${def.name}`),
-    expressMiddleware(server, {
+    graphqlMiddleware(server, {
       context: async ({ req }) => {
         if (!fromGateway(header(req, GATEWAY_SECRET_HEADER))) {
           throw new GraphQLError('This subgraph only answers its gateway', {
