@@ -38,6 +38,8 @@ export async function listenSubgraph<Ctx extends object>(
   await server.start();
   const app = express();
   app.disable('x-powered-by');
+  // only the gateway calls here, by POST: an ETag (a hash of every answer) would never be used
+  app.set('etag', false);
   const fromGateway = secretChecker(opts.secret);
   const maxBodyBytes = opts.maxBodyBytes ?? 1024 * 1024;
   app.get('/health', (_req, res) => {
