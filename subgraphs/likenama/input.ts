@@ -1,11 +1,10 @@
 import { userError, type UserError } from '../shared/errors.ts';
-import { textUserErrors, type TextInput } from '../shared/validate.ts';
+import { checkId, textUserErrors, type TextInput } from '../shared/validate.ts';
 import type { CreateCampaignInput, SendMessageInput } from './__generated__/resolvers-types.ts';
 
 /** Most characters of a support message (Likenama's own limit, counted in characters). */
 export const MAX_MESSAGE_CHARS = 500;
 
-const DIGITS = /^\d{1,20}$/;
 // Bazaar SKUs seen: "lurline", "desiree.larson", "alene_considine"; never a path of its own.
 const SKU = /^(?!\.+$)[A-Za-z0-9._-]{1,100}$/;
 const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]{2,}$/;
@@ -22,10 +21,6 @@ function httpUrl(s: string): boolean {
   }
 }
 
-export function checkId(id: string, field: string[] = ['id']): UserError[] {
-  return DIGITS.test(id) ? [] : [userError('INVALID_ID', `${field.join('.')} must be digits only`, field)];
-}
-
 export function checkSku(sku: string): UserError[] {
   return SKU.test(sku)
     ? []
@@ -37,21 +32,17 @@ export function checkRequired(value: string, field: string[]): UserError[] {
 }
 
 /** Likenama's code for a free-text input with control or bidi override characters. */
-const TEXT_CODE = 'INVALID_TEXT';
 
 /** Free-text problems, then the other checks' problems with fields not already refused for their characters. */
 function withText(inputs: readonly TextInput[], others: UserError[]): UserError[] {
-  const text = textUserErrors(inputs, TEXT_CODE);
+  const text = textUserErrors(inputs);
   const bad = new Set(text.map((e) => e.field!.join('.')));
   return [...text, ...others.filter((e) => !bad.has(e.field?.join('.') ?? ''))];
 }
 
 /** The free-text arguments of likeCampaign and purchaseBundle (tokens: one line). */
 export function checkTokens(args: Record<string, string>): UserError[] {
-  return textUserErrors(
-    Object.entries(args).map(([name, value]) => [[name], value, 'line'] as TextInput),
-    TEXT_CODE,
-  );
+  return textUserErrors(Object.entries(args).map(([name, value]) => [[name], value, 'line'] as TextInput));
 }
 
 export function checkCreateCampaign(input: CreateCampaignInput): UserError[] {

@@ -3,23 +3,59 @@ import { badInput, userError, type UserError } from './errors.ts';
 const DIGITS = /^\d{1,20}$/;
 
 /**
- * Ids that will be comma-joined or put in a path must be digits only: `"1,2"` would smuggle
- * a second id into the call and `"../x"` would change the path. Refused before any call.
+ * The codes of input problems, one per problem on every API: in a mutation's userErrors as
+ * `code`, in a query's BAD_USER_INPUT error as `extensions.reason`.
  */
-export function digitIds(ids: readonly string[], field: string, max?: number): string[] {
-  if (max !== undefined && ids.length > max) throw badInput(`${field}: at most ${max} ids`, [field]);
-  ids.forEach((id, i) => {
-    if (!DIGITS.test(id)) {
-      throw badInput(`${field}[${i}] must be digits only, got ${JSON.stringify(id.slice(0, 40))}`, [
-        field,
-        String(i),
-      ]);
-    }
-  });
-  return [...ids];
+export const InputCode = {
+  /** an id that is not digits only */
+  INVALID_ID: 'INVALID_ID',
+  /** more ids in one call than allowed */
+  TOO_MANY: 'TOO_MANY',
+  /** free text with control or bidi characters */
+  INVALID_TEXT: 'INVALID_TEXT',
+} as const;
+
+/** A field path as messages show it: `['input', 'links', '2']` is `input.links[2]`. */
+export const pathText = (field: readonly string[]): string =>
+  field.map((f, i) => (/^\d+$/.test(f) ? `[${f}]` : i === 0 ? f : `.${f}`)).join('');
+
+/**
+ * Ids that will be comma-joined or put in a path must be digits only: `"1,2"` would smuggle
+ * a second id into the call and `"../x"` would change the path. Every problem is returned (a
+ * list entry at its index, `field` being the argument's path such as `['input', 'service']`),
+ * before any call; nothing is thrown, so a mutation puts them in its userErrors and a query
+ * hands them to `refuse`.
+ */
+export function checkIds(ids: readonly string[], field: string[], max?: number): UserError[] {
+  if (max !== undefined && ids.length > max)
+    return [userError(InputCode.TOO_MANY, `${pathText(field)}: at most ${max} ids`, field)];
+  return ids.flatMap((id, i) => checkId(id, [...field, String(i)]));
 }
 
-export const digitId = (id: string, field: string): string => digitIds([id], field)[0]!;
+/** `checkIds` for one id. */
+export function checkId(id: string, field: string[]): UserError[] {
+  return DIGITS.test(id)
+    ? []
+    : [
+        userError(
+          InputCode.INVALID_ID,
+          `${pathText(field)} must be digits only, got ${JSON.stringify(id.slice(0, 40))}`,
+          field,
+        ),
+      ];
+}
+
+/**
+ * For queries and entity references, which have no payload: the first problem as a
+ * BAD_USER_INPUT error at its path, its code as `extensions.reason`.
+ */
+export function refuse(problems: readonly UserError[]): void {
+  const first = problems[0];
+  if (!first) return;
+  const err = badInput(first.message, first.field ?? undefined);
+  err.extensions.reason = first.code;
+  throw err;
+}
 
 export const unique = <T>(xs: readonly T[]): T[] => [...new Set(xs)];
 
@@ -70,7 +106,7 @@ export type TextInput = [
  * at its index), for mutations that report input errors in their payload. Run before anything
  * is sent upstream.
  */
-export function textUserErrors(inputs: readonly TextInput[], code: string): UserError[] {
+export function textUserErrors(inputs: readonly TextInput[]): UserError[] {
   const errors: UserError[] = [];
   for (const [field, value, shape] of inputs) {
     if (value === null || value === undefined) continue;
@@ -78,7 +114,7 @@ export function textUserErrors(inputs: readonly TextInput[], code: string): User
       typeof value === 'string' ? [[field, value]] : value.map((v, i) => [[...field, String(i)], v]);
     for (const [path, v] of entries) {
       const problem = textProblem(v, shape);
-      if (problem) errors.push(userError(code, `${path.join('.')} ${problem}`, path));
+      if (problem) errors.push(userError(InputCode.INVALID_TEXT, `${pathText(path)} ${problem}`, path));
     }
   }
   return errors;

@@ -10,16 +10,8 @@ export type InputCheck = { ok: true; body: WireBody } | { ok: false; userErrors:
 
 const MAX_URL = 2048;
 const MAX_TITLE = 500;
-const ID = /^\d{1,20}$/;
 
 const path = (f: string) => ['input', f];
-
-/** An id that goes into a URL path: digits only, so `../x` or `1/status` never reaches one. */
-export function checkId(id: string): UserError | null {
-  return ID.test(id)
-    ? null
-    : userError('INVALID', `id must be digits only, got ${JSON.stringify(id.slice(0, 40))}`, ['id']);
-}
 
 export function isHttpUrl(s: string): boolean {
   if (s.length > MAX_URL || /\s/.test(s)) return false;
@@ -35,14 +27,11 @@ type Fields = Partial<CreateOrderInput & UpdateOrderInput>;
 
 /** Collects every problem of the fields both inputs share, each at its input path. */
 function checkCommon(input: Fields, required: ReadonlyArray<keyof Fields>, errors: UserError[]): void {
-  const textErrors = textUserErrors(
-    [
-      [path('title'), input.title, 'line'],
-      [path('materialUrl'), input.materialUrl, 'line'],
-      [path('clickUrl'), input.clickUrl, 'line'],
-    ],
-    'INVALID',
-  );
+  const textErrors = textUserErrors([
+    [path('title'), input.title, 'line'],
+    [path('materialUrl'), input.materialUrl, 'line'],
+    [path('clickUrl'), input.clickUrl, 'line'],
+  ]);
   errors.push(...textErrors);
   // a field refused for its characters is not also refused as a URL
   const badText = new Set(textErrors.map((e) => e.field![1]));

@@ -319,7 +319,7 @@ describe('likeCampaign', () => {
   it('refuses an id that is not digits or an empty Instagram token before calling Likenama', async () => {
     const bad = await like(DEMO_TOKENS.joey, '2578/../../users/self', DEMO_INSTAGRAM_TOKEN);
     expect(bad.data!.likeCampaign.userErrors).toEqual([
-      { field: ['id'], message: 'id must be digits only', code: 'INVALID_ID' },
+      { field: ['id'], message: 'id must be digits only, got "2578/../../users/self"', code: 'INVALID_ID' },
     ]);
     const empty = await like(DEMO_TOKENS.joey, DEMO_CAMPAIGNS.likeable, '  ');
     expect(empty.data!.likeCampaign.userErrors).toEqual([

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { MSG } from '../../emulators/likenama/index.ts';
 import { errorsOf, parseBundle, parseCampaign } from '../../subgraphs/likenama/client.ts';
 import { refusalErrors } from '../../subgraphs/likenama/refusals.ts';
-import { checkCreateCampaign, checkId, checkMessage, checkSku } from '../../subgraphs/likenama/input.ts';
+import { checkCreateCampaign, checkMessage, checkSku } from '../../subgraphs/likenama/input.ts';
+import { checkId } from '../../subgraphs/shared/validate.ts';
 import {
   campaignStatus,
   isInstagramAuthMessage,
@@ -166,10 +167,10 @@ describe('error bodies → userErrors', () => {
 
 describe('input checks', () => {
   it('takes digits-only ids and path-safe SKUs', () => {
-    expect(checkId('2578')).toEqual([]);
+    expect(checkId('2578', ['id'])).toEqual([]);
     for (const bad of ['', 'a1', '1/like', '../1', '1 ', '-1', '1e3']) {
-      expect(checkId(bad)).toEqual([
-        { field: ['id'], message: 'id must be digits only', code: 'INVALID_ID' },
+      expect(checkId(bad, ['id'])).toEqual([
+        { field: ['id'], message: `id must be digits only, got ${JSON.stringify(bad)}`, code: 'INVALID_ID' },
       ]);
     }
     for (const ok of ['lurline', 'desiree.larson', 'alene_considine', 'coins-100'])

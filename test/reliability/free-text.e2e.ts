@@ -65,7 +65,11 @@ describe('Solmate: createOrder and updateOrder', () => {
       });
       expect(r.data!.createOrder.order).toBeNull();
       expect(r.data!.createOrder.userErrors).toEqual([
-        { field: ['input', field], message: expect.stringMatching(`^input.${field} must`), code: 'INVALID' },
+        {
+          field: ['input', field],
+          message: expect.stringMatching(`^input.${field} must`),
+          code: 'INVALID_TEXT',
+        },
       ]);
     }
     const u = await s.send<{ updateOrder: { userErrors: UserError[] } }>(UPDATE, {
@@ -83,7 +87,7 @@ describe('Solmate: createOrder and updateOrder', () => {
       {
         field: ['input', 'title'],
         message: 'input.title must be one line without tabs (found U+000A)',
-        code: 'INVALID',
+        code: 'INVALID_TEXT',
       },
     ]);
     expect(emu('solmate').requests).toHaveLength(0);
@@ -99,7 +103,7 @@ describe('SMM: smmAddOrder', () => {
     const r = await add({ service: '1', link: `https://instagram.com/p/${bad}`, quantity: 100 });
     expect(r.data!.smmAddOrder.order).toBeNull();
     expect(r.data!.smmAddOrder.userErrors).toEqual([
-      { field: ['input', 'link'], message: expect.stringMatching(/^input\.link must/), code: 'INVALID' },
+      { field: ['input', 'link'], message: expect.stringMatching(/^input\.link must/), code: 'INVALID_TEXT' },
     ]);
     const list = await add({
       service: '4',

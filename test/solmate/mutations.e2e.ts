@@ -285,7 +285,7 @@ describe('validation before any call', () => {
   it('names every missing required field of an update, and a bad id, together', async () => {
     const r = await update('../x', {});
     expect(r.data!.updateOrder.userErrors).toEqual([
-      { field: ['id'], message: 'id must be digits only, got "../x"', code: 'INVALID' },
+      { field: ['id'], message: 'id must be digits only, got "../x"', code: 'INVALID_ID' },
       ...['totalBudget', 'dailyBudget', 'materialUrl', 'clickUrl'].map((f) => ({
         field: ['input', f],
         message: `${f} is required`,
@@ -313,7 +313,7 @@ describe('validation before any call', () => {
     'refuses id %j for pause, resume, delete and update without a call',
     async (bad) => {
       const expected = [
-        { field: ['id'], message: `id must be digits only, got ${JSON.stringify(bad)}`, code: 'INVALID' },
+        { field: ['id'], message: `id must be digits only, got ${JSON.stringify(bad)}`, code: 'INVALID_ID' },
       ];
       expect((await pause(bad)).data!.pauseOrder).toEqual({ order: null, userErrors: expected });
       expect((await resume(bad)).data!.resumeOrder).toEqual({ order: null, userErrors: expected });

@@ -28,7 +28,7 @@ describe('module boundaries (ESLint no-restricted-imports)', { timeout: 60_000 }
   });
 
   it('keeps the gateway and lib/ out of subgraph code, types aside', async () => {
-    const value = "import { digitId } from '../subgraphs/shared/validate.ts';\nexport const x = digitId;\n";
+    const value = "import { checkId } from '../subgraphs/shared/validate.ts';\nexport const x = checkId;\n";
     expect(await fenced('gateway/probe.ts', value)).toHaveLength(1);
     expect(await fenced('lib/probe.ts', value)).toHaveLength(1);
     const type =

@@ -2,14 +2,8 @@ import { idempotent } from '../../shared/idempotency.ts';
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
 import { isRefusal } from '../client.ts';
 import { refusalErrors } from '../refusals.ts';
-import {
-  checkCreateCampaign,
-  checkId,
-  checkMessage,
-  checkRequired,
-  checkSku,
-  checkTokens,
-} from '../input.ts';
+import { checkId } from '../../shared/validate.ts';
+import { checkCreateCampaign, checkMessage, checkRequired, checkSku, checkTokens } from '../input.ts';
 
 // Every write below is sent once (the client never retries a write) and, when it went through,
 // forgets what this request had read, since credits, campaigns and stock may have changed.
@@ -34,7 +28,7 @@ export const Mutation: MutationResolvers = {
     const api = ctx.api();
     const tokenText = checkTokens({ instagramAccessToken });
     const userErrors = [
-      ...checkId(id),
+      ...checkId(id, ['id']),
       ...(tokenText.length > 0 ? tokenText : checkRequired(instagramAccessToken, ['instagramAccessToken'])),
     ];
     if (userErrors.length) return { user: null, userErrors };
@@ -47,7 +41,7 @@ export const Mutation: MutationResolvers = {
 
   reportCampaign: async (_p, { id }, ctx) => {
     const api = ctx.api();
-    const userErrors = checkId(id);
+    const userErrors = checkId(id, ['id']);
     if (userErrors.length) return { alreadyReported: null, userErrors };
     const r = await api.reportCampaign(id);
     if (isRefusal(r)) return { alreadyReported: null, userErrors: refusalErrors('reportCampaign', r) };
@@ -57,7 +51,7 @@ export const Mutation: MutationResolvers = {
 
   purchaseProduct: async (_p, { id, idempotencyKey }, ctx) => {
     const api = ctx.api();
-    const userErrors = checkId(id);
+    const userErrors = checkId(id, ['id']);
     if (userErrors.length) return { code: null, product: null, userErrors };
     return idempotent(ctx.idempotency, ctx.tenant(), idempotencyKey, { purchaseProduct: id }, async () => {
       const r = await api.purchaseProduct(id);

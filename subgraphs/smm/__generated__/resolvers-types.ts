@@ -350,7 +350,11 @@ export type SmmServiceType =
 /** A business outcome of a mutation that did not go through (data, not an error). */
 export type UserError = {
   __typename?: 'UserError';
-  /** Machine-readable code, such as NOT_ENOUGH_FUNDS or QUANTITY_TOO_LOW. */
+  /**
+   * Machine-readable code, such as NOT_ENOUGH_FUNDS or QUANTITY_TOO_LOW. Input this layer refuses
+   * before any call has one code per problem on every API: REQUIRED, INVALID (a value out of
+   * range), INVALID_ID (an id that is not digits only), INVALID_TEXT (control or bidi characters).
+   */
   code: Scalars['String']['output'];
   /** Path of the input field at fault, when one is. */
   field?: Maybe<Array<Scalars['String']['output']>>;

@@ -1,6 +1,6 @@
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
 import { ErrorCode, LayerError, userError, wasNotSent, type UserError } from '../../shared/errors.ts';
-import { digitId, digitIds, textUserErrors, unique } from '../../shared/validate.ts';
+import { checkId, checkIds, refuse, textUserErrors, unique } from '../../shared/validate.ts';
 import { idempotent } from '../../shared/idempotency.ts';
 import { isRefusal, MAX_IDS_PER_CALL, type PanelRefusal } from '../client.ts';
 import { checkAddOrder, refusalCode, TEXT_FIELDS } from '../input.ts';
@@ -9,7 +9,7 @@ import type { SmmContext } from '../context.ts';
 /** Ids of a refill or cancel, refused before any call when one is not digits or there are too many. */
 function orderIdsOf(ctx: SmmContext, provider: string, orderIds: readonly string[]): string[] {
   ctx.provider(provider);
-  digitIds(orderIds, 'orderIds', ctx.maxIdsPerMutation);
+  refuse(checkIds(orderIds, ['orderIds'], ctx.maxIdsPerMutation));
   return unique(orderIds);
 }
 
@@ -94,13 +94,13 @@ const notDone = <T>(orderIds: readonly string[], got: Map<string, PerOrder<T>>):
 export const Mutation: MutationResolvers = {
   smmAddOrder: async (_p, { provider, input, idempotencyKey }, ctx) => {
     ctx.provider(provider);
-    const serviceId = digitId(input.service, 'input.service');
+    const serviceId = input.service;
     // before the service list is read or a key claimed: a refusal here reaches no panel and is not kept
-    const textErrors = textUserErrors(
-      TEXT_FIELDS.map((f) => [['input', f], input[f], 'line']),
-      'INVALID',
-    );
-    if (textErrors.length > 0) return { order: null, userErrors: textErrors };
+    const refused = [
+      ...checkId(serviceId, ['input', 'service']),
+      ...textUserErrors(TEXT_FIELDS.map((f) => [['input', f], input[f], 'line'])),
+    ];
+    if (refused.length > 0) return { order: null, userErrors: refused };
     return idempotent(
       ctx.idempotency,
       `smm:${ctx.tenant(provider)}`,

@@ -1,5 +1,5 @@
 import type { QueryResolvers } from '../__generated__/resolvers-types.ts';
-import { digitId, digitIds, unique } from '../../shared/validate.ts';
+import { checkId, checkIds, refuse, unique } from '../../shared/validate.ts';
 import type DataLoader from 'dataloader';
 import type { SmmContext } from '../context.ts';
 
@@ -12,7 +12,7 @@ function each<R>(
   loader: (p: string) => DataLoader<string, R>,
 ) {
   ctx.provider(provider);
-  digitIds(ids, 'ids');
+  refuse(checkIds(ids, ['ids']));
   ctx.takeIds(unique(ids).length);
   const l = loader(provider);
   return ids.map((id) => l.load(id).then((record) => ({ provider, id, record })));
@@ -24,7 +24,7 @@ export const Query: QueryResolvers = {
   smmBalance: (_p, { provider }, ctx) => ctx.balance(provider),
   smmOrder: async (_p, { provider, id }, ctx) => {
     ctx.provider(provider);
-    digitId(id, 'id');
+    refuse(checkId(id, ['id']));
     ctx.takeIds(1);
     return { provider, id, record: await ctx.loaders.orders(provider).load(id) };
   },

@@ -1,11 +1,11 @@
 import type { SmmOrderResolvers } from '../__generated__/resolvers-types.ts';
-import { digitId } from '../../shared/validate.ts';
+import { checkId, refuse } from '../../shared/validate.ts';
 import { recordFields } from './record-fields.ts';
 
 export const SmmOrder: SmmOrderResolvers = {
   __resolveReference: async (ref, ctx) => {
     ctx.provider(ref.provider);
-    digitId(ref.id, 'id');
+    refuse(checkId(ref.id, ['id']));
     return {
       provider: ref.provider,
       id: ref.id,

@@ -164,8 +164,8 @@ export type AdOrderPayload = {
   /** The order (null when userErrors says why not). Its fields are read from Solmate when asked for. */
   order?: Maybe<AdOrder>;
   /**
-   * Why the change did not go through: REQUIRED or INVALID (refused by this layer, Solmate not
-   * called), or Solmate's own words with NOT_FOUND, STATUS_CANNOT_CHANGE or REJECTED.
+   * Why the change did not go through: REQUIRED, INVALID, INVALID_ID or INVALID_TEXT (refused by
+   * this layer, Solmate not called), or Solmate's own words with NOT_FOUND, STATUS_CANNOT_CHANGE or REJECTED.
    */
   userErrors: Array<UserError>;
 };
@@ -340,7 +340,11 @@ export type UpdateOrderInput = {
 /** A business outcome of a mutation that did not go through (data, not an error). */
 export type UserError = {
   __typename?: 'UserError';
-  /** Machine-readable code, such as NOT_ENOUGH_FUNDS or QUANTITY_TOO_LOW. */
+  /**
+   * Machine-readable code, such as NOT_ENOUGH_FUNDS or QUANTITY_TOO_LOW. Input this layer refuses
+   * before any call has one code per problem on every API: REQUIRED, INVALID (a value out of
+   * range), INVALID_ID (an id that is not digits only), INVALID_TEXT (control or bidi characters).
+   */
   code: Scalars['String']['output'];
   /** Path of the input field at fault, when one is. */
   field?: Maybe<Array<Scalars['String']['output']>>;

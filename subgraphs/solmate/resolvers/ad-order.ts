@@ -1,5 +1,5 @@
 import type { AdOrderResolvers } from '../__generated__/resolvers-types.ts';
-import { digitId } from '../../shared/validate.ts';
+import { checkId, refuse } from '../../shared/validate.ts';
 import type { SolmateContext } from '../context.ts';
 import type { AdOrderParent } from './parents.ts';
 
@@ -8,7 +8,7 @@ const status = (p: AdOrderParent, ctx: SolmateContext) => ctx.loaders.statuses.l
 
 export const AdOrder: AdOrderResolvers = {
   __resolveReference: async (ref, ctx) => {
-    digitId(ref.id, 'id');
+    refuse(checkId(ref.id, ['id']));
     return { id: ref.id, record: await ctx.loaders.orders.load(ref.id) };
   },
   id: (p) => p.id,

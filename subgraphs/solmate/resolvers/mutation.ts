@@ -3,11 +3,12 @@ import type { UserError } from '../../shared/errors.ts';
 import { idempotent } from '../../shared/idempotency.ts';
 import { isRefusal, type StatusAction } from '../client.ts';
 import type { SolmateContext } from '../context.ts';
-import { checkCreate, checkId, checkUpdate, refusalUserError } from '../input.ts';
+import { checkCreate, checkUpdate, refusalUserError } from '../input.ts';
+import { checkId } from '../../shared/validate.ts';
 
 async function changeStatus(ctx: SolmateContext, id: string, action: StatusAction) {
-  const bad = checkId(id);
-  if (bad) return { order: null, userErrors: [bad] };
+  const bad = checkId(id, ['id']);
+  if (bad.length > 0) return { order: null, userErrors: bad };
   const res = await ctx.api().setStatus(id, action);
   ctx.loaders.forget(id);
   if (isRefusal(res)) return { order: null, userErrors: [refusalUserError(res, true)] };
@@ -26,9 +27,7 @@ export const Mutation: MutationResolvers = {
   },
 
   updateOrder: async (_p, { id, input }, ctx) => {
-    const userErrors: UserError[] = [];
-    const bad = checkId(id);
-    if (bad) userErrors.push(bad);
+    const userErrors: UserError[] = checkId(id, ['id']);
     const check = checkUpdate(input, ctx.config.updateDistrictsKey);
     if (!check.ok) userErrors.push(...check.userErrors);
     if (userErrors.length > 0 || !check.ok) return { order: null, userErrors };
@@ -42,8 +41,8 @@ export const Mutation: MutationResolvers = {
   resumeOrder: (_p, { id }, ctx) => changeStatus(ctx, id, 'resume'),
 
   deleteOrder: async (_p, { id }, ctx) => {
-    const bad = checkId(id);
-    if (bad) return { deletedId: null, userErrors: [bad] };
+    const bad = checkId(id, ['id']);
+    if (bad.length > 0) return { deletedId: null, userErrors: bad };
     const res = await ctx.api().deleteOrder(id);
     ctx.loaders.forget(id);
     if (isRefusal(res)) return { deletedId: null, userErrors: [refusalUserError(res, true)] };
