@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Fetcher, FetcherHeaders, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import type { Agent } from 'undici';
+import type { CallSignal } from '../lib/deadline.ts';
 
 /**
  * A subgraph's answer headers, read-only, over undici's plain record (names in lower case):
@@ -77,7 +78,7 @@ class BufferedAnswer implements FetcherResponse {
  * keep fetch's shape: a transport failure is `TypeError('fetch failed')` with the cause, and an
  * aborted call rejects with the signal's reason.
  */
-export function subgraphFetcher(agent: Agent, signal: () => AbortSignal | undefined): Fetcher {
+export function subgraphFetcher(agent: Agent, signal: () => CallSignal | undefined): Fetcher {
   // each source calls one URL: parse it once
   const targets = new Map<string, { origin: string; path: string }>();
   return (async (url: string, init: FetcherRequestInit = {}) => {
@@ -86,7 +87,8 @@ export function subgraphFetcher(agent: Agent, signal: () => AbortSignal | undefi
       const u = new URL(url);
       targets.set(url, (target = { origin: u.origin, path: `${u.pathname}${u.search}` }));
     }
-    const callSignal = signal();
+    const call = signal();
+    const callSignal = call?.signal;
     try {
       const res = await agent.request({
         origin: target.origin,
@@ -107,6 +109,8 @@ export function subgraphFetcher(agent: Agent, signal: () => AbortSignal | undefi
     } catch (err) {
       if (callSignal?.aborted) throw callSignal.reason;
       throw new TypeError('fetch failed', { cause: err });
+    } finally {
+      call?.release();
     }
   }) as Fetcher;
 }

@@ -16,7 +16,13 @@ import { logger } from '../lib/logger.ts';
 import { graphqlMiddleware } from '../lib/graphql-http.ts';
 import { metricsPlugin } from '../lib/metrics.ts';
 import { assignRequestId, currentDeadline, enterRequestScope } from '../lib/request-context.ts';
-import { DEADLINE_HEADER, requestDeadlineMs, startDeadline } from '../lib/deadline.ts';
+import {
+  callSignal,
+  DEADLINE_HEADER,
+  requestDeadlineMs,
+  startDeadline,
+  type CallSignal,
+} from '../lib/deadline.ts';
 import { closeGracefully } from '../lib/shutdown.ts';
 import { flushTracing, injectTraceContext, startTracing, traceRequests } from '../lib/tracing.ts';
 import { accessSettingsFromEnv, checkExposure, requireApiKey, serverSideCredentials } from './access.ts';
@@ -173,13 +179,10 @@ class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
  */
 const SUBGRAPH_GRACE_MS = 1_000;
 
-function subgraphCallSignal(): AbortSignal | undefined {
+function subgraphCallSignal(): CallSignal | undefined {
   const deadline = currentDeadline();
   if (!deadline) return undefined;
-  return AbortSignal.any([
-    deadline.callerGone,
-    AbortSignal.timeout(deadline.remaining() + SUBGRAPH_GRACE_MS),
-  ]);
+  return callSignal(deadline.remaining() + SUBGRAPH_GRACE_MS, deadline.callerGone);
 }
 
 export interface GatewayOptions {

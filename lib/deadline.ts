@@ -99,3 +99,39 @@ export function startDeadline(maxMs: number) {
     next();
   };
 }
+
+/** A call's signal and what stops its timer once the call is over. */
+export interface CallSignal {
+  signal: AbortSignal;
+  release(): void;
+}
+
+/**
+ * `AbortSignal.any([AbortSignal.timeout(ms), parent])` for one outgoing call, with the same abort
+ * reasons (a `TimeoutError` DOMException, or the parent's reason), but released when the call
+ * ends: its timer is cleared and nothing stays attached to the request's signals. The built-in
+ * pair left a pending timer per call for its whole budget (seconds) and tied composite signals
+ * to the request's through weak references, about 1.5% of the stack's CPU in the bench profile.
+ */
+export function callSignal(ms: number, parent?: AbortSignal): CallSignal {
+  const controller = new AbortController();
+  if (parent?.aborted) {
+    controller.abort(parent.reason);
+    return { signal: controller.signal, release: () => {} };
+  }
+  const timer = setTimeout(
+    () => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+    ms,
+  );
+  // like AbortSignal.timeout: a pending call timer must not keep a finished process alive
+  timer.unref();
+  const follow = parent ? () => controller.abort(parent.reason) : undefined;
+  if (follow) parent!.addEventListener('abort', follow, { once: true });
+  return {
+    signal: controller.signal,
+    release() {
+      clearTimeout(timer);
+      if (follow) parent!.removeEventListener('abort', follow);
+    },
+  };
+}

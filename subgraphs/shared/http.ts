@@ -11,7 +11,7 @@ import {
 import { ErrorCode, LayerError, outcomeUnknownText, type UpstreamApi, type UpstreamInfo } from './errors.ts';
 import { logger } from '../../lib/logger.ts';
 import { upstreamCalls, upstreamDuration } from '../../lib/metrics.ts';
-import { RequestEnded, type Deadline } from '../../lib/deadline.ts';
+import { callSignal, RequestEnded, type Deadline } from '../../lib/deadline.ts';
 import { currentDeadline } from '../../lib/request-context.ts';
 import { tracedUpstreamCall } from '../../lib/tracing.ts';
 
@@ -224,12 +224,10 @@ export class UpstreamHttp {
       const budgetMs = Math.min(this.opts.timeoutMs, left);
       // Once sent, a write is waited for even when its caller has left: the idempotency record
       // then holds its real outcome for the retry. Reads stop as soon as nobody wants them.
-      const signal =
-        deadline && req.kind === 'read'
-          ? AbortSignal.any([AbortSignal.timeout(budgetMs), deadline.signal])
-          : AbortSignal.timeout(budgetMs);
+      // a read stops when the request ends; a write once sent is let finish (its outcome matters)
+      const call = callSignal(budgetMs, deadline && req.kind === 'read' ? deadline.signal : undefined);
       try {
-        const res = await this.once(req, signal);
+        const res = await this.once(req, call.signal).finally(call.release);
         if (req.kind === 'read' && RETRYABLE_STATUS.has(res.status) && attempt < attempts - 1) {
           lastError = res;
           continue;
