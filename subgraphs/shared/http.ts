@@ -224,7 +224,6 @@ export class UpstreamHttp {
       const budgetMs = Math.min(this.opts.timeoutMs, left);
       // Once sent, a write is waited for even when its caller has left: the idempotency record
       // then holds its real outcome for the retry. Reads stop as soon as nobody wants them.
-      // a read stops when the request ends; a write once sent is let finish (its outcome matters)
       const call = callSignal(budgetMs, deadline && req.kind === 'read' ? deadline.signal : undefined);
       try {
         const res = await this.once(req, call.signal).finally(call.release);
@@ -241,7 +240,8 @@ export class UpstreamHttp {
     if (lastError && typeof lastError === 'object' && 'status' in lastError) {
       return lastError as UpstreamResponse;
     }
-    throw lastError ?? this.notSent(req, deadline!);
+    // every attempt that ran set lastError (the first one cannot break out before running)
+    throw lastError;
   }
 
   /** The request ended (deadline, caller gone) or has too little left: nothing is sent. */
