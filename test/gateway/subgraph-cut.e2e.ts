@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway } from '../../gateway/server.ts';
 import type { RunningService } from '../../lib/listen.ts';
-import { freePort } from '../helpers/haproxy.ts';
+import { freePort } from '../helpers/process.ts';
 import { gql } from '../helpers/stack.ts';
 
 const MUTATION = `mutation {

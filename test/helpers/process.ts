@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -92,3 +93,15 @@ export function runCommand(
 /** the `url` of the first log line whose message starts with `prefix` */
 export const urlFrom = async (cmd: Command, prefix: string) =>
   String((await cmd.waitFor((l) => String(l.msg).startsWith(prefix))).url);
+
+/** A TCP port free on loopback right now (for a process the test starts and must name the port of). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}

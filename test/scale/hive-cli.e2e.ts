@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../../stack/index.ts';
 import { parts } from '../../stack/parts/index.ts';
 import { subgraphUrlVar } from '../../stack/ports.ts';
-import { freePort } from '../helpers/haproxy.ts';
+import { freePort } from '../helpers/process.ts';
 import { ROOT } from '../helpers/process.ts';
 import { gql, startTestStack } from '../helpers/stack.ts';
 
