@@ -1,18 +1,13 @@
 import { tenantTag } from '../shared/cache.ts';
 import type { IdempotencyOptions } from '../shared/idempotency.ts';
 import { ErrorCode, LayerError } from '../shared/errors.ts';
-import { header, type RequestInfo } from '../shared/definition.ts';
+import { header, type RequestInfo, type SubgraphState } from '../shared/definition.ts';
 import { HttpLikenamaApi, type LikenamaApi } from './client.ts';
 import { LIKENAMA_TOKEN_HEADER, type LikenamaConfig } from './config.ts';
 import { createLikenamaLoaders, type LikenamaLoaders } from './loaders.ts';
 
 /** State that outlives a request. */
-export interface LikenamaShared {
-  config: LikenamaConfig;
-  idempotency: IdempotencyOptions;
-  /** builds the API client for a user's token (tests swap in fakes) */
-  makeApi?: (token: string) => LikenamaApi;
-}
+export type LikenamaShared = SubgraphState<LikenamaConfig, (token: string) => LikenamaApi>;
 
 export interface LikenamaContext {
   /** the caller's API; throws UNAUTHENTICATED when the request carries no usable token */

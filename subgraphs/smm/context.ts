@@ -1,7 +1,7 @@
-import { badInput, ErrorCode, LayerError } from '../shared/errors.ts';
+import { badInput } from '../shared/errors.ts';
 import { tenantTag, type StoreCache } from '../shared/cache.ts';
 import type { IdempotencyOptions } from '../shared/idempotency.ts';
-import { header, type RequestInfo } from '../shared/definition.ts';
+import { credentialFrom, type RequestInfo, type SubgraphState } from '../shared/definition.ts';
 import { HttpSmmApi, type SmmApi, type SmmBalanceRecord, type SmmServiceRecord } from './client.ts';
 import type { ProviderConfig, SmmConfig } from './config.ts';
 import { createSmmLoaders, type SmmLoaders } from './loaders.ts';
@@ -10,12 +10,11 @@ export const SMM_KEY_HEADER_PREFIX = 'x-smm-key-';
 export const smmKeyHeader = (providerId: string) => `${SMM_KEY_HEADER_PREFIX}${providerId}`;
 
 /** State that outlives a request: the configuration, the services cache, idempotency records. */
-export interface SmmShared {
-  config: SmmConfig;
+export interface SmmShared extends SubgraphState<
+  SmmConfig,
+  (provider: ProviderConfig, key: string) => SmmApi
+> {
   servicesCache: StoreCache<SmmServiceRecord[]>;
-  idempotency: IdempotencyOptions;
-  /** builds the API client for a provider and key (tests swap in fakes) */
-  makeApi?: (provider: ProviderConfig, key: string) => SmmApi;
 }
 
 export interface SmmContext {
@@ -60,17 +59,14 @@ export function createSmmContext(shared: SmmShared, req: RequestInfo): SmmContex
     return p;
   };
 
-  const keyFor = (p: ProviderConfig): string => {
-    const key = header(req, smmKeyHeader(p.id)) || p.key;
-    if (!key) {
-      throw new LayerError(
-        ErrorCode.UNAUTHENTICATED,
-        `No API key for SMM provider ${p.id}: configure one or send the ${smmKeyHeader(p.id)} header`,
-        { api: 'smm', provider: p.id },
-      );
-    }
-    return key;
-  };
+  const keyFor = (p: ProviderConfig): string =>
+    credentialFrom(
+      req,
+      smmKeyHeader(p.id),
+      p.key,
+      `No API key for SMM provider ${p.id}: configure one or send the ${smmKeyHeader(p.id)} header`,
+      { api: 'smm', provider: p.id },
+    );
 
   const tenant = (providerId: string) => {
     const p = provider(providerId);

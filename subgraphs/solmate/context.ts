@@ -1,7 +1,7 @@
 import { badInput, ErrorCode, LayerError } from '../shared/errors.ts';
 import { tenantTag } from '../shared/cache.ts';
 import type { IdempotencyOptions } from '../shared/idempotency.ts';
-import { header, type RequestInfo } from '../shared/definition.ts';
+import { header, type RequestInfo, type SubgraphState } from '../shared/definition.ts';
 import { HttpSolmateApi, type SolmateApi } from './client.ts';
 import type { SolmateConfig } from './config.ts';
 import { createSolmateLoaders, type SolmateLoaders } from './loaders.ts';
@@ -17,12 +17,7 @@ export interface SolmateCredentials {
 }
 
 /** State that outlives a request. */
-export interface SolmateShared {
-  config: SolmateConfig;
-  idempotency: IdempotencyOptions;
-  /** builds the API client for one set of credentials (tests swap in fakes) */
-  makeApi?: (credentials: SolmateCredentials) => SolmateApi;
-}
+export type SolmateShared = SubgraphState<SolmateConfig, (credentials: SolmateCredentials) => SolmateApi>;
 
 export interface SolmateContext {
   config: SolmateConfig;

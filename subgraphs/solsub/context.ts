@@ -1,8 +1,8 @@
 import type { IdempotencyOptions } from '../shared/idempotency.ts';
-import { badInput, ErrorCode, LayerError } from '../shared/errors.ts';
+import { badInput } from '../shared/errors.ts';
 import { tenantTag, type StoreCache } from '../shared/cache.ts';
 import { logger } from '../../lib/logger.ts';
-import { header, type RequestInfo } from '../shared/definition.ts';
+import { credentialFrom, type RequestInfo, type SubgraphState } from '../shared/definition.ts';
 import { HttpSolsubApi, type MatchIdStatusRecord, type SolsubApi } from './client.ts';
 import type { SolsubConfig } from './config.ts';
 import { createStatusLoader, statusCacheKey, type StatusLoader } from './loaders.ts';
@@ -12,14 +12,10 @@ export const SOLSUB_KEY_HEADER = 'x-solsub-api-key';
 const MAX_GENERATIONS = 10_000;
 
 /** State that outlives a request: the configuration and the cross-request check cache. */
-export interface SolsubShared {
-  config: SolsubConfig;
+export interface SolsubShared extends SubgraphState<SolsubConfig, (apiKey: string) => SolsubApi> {
   statusCache: StoreCache<MatchIdStatusRecord>;
   /** per cache key, bumped when createMatchId touches that Match ID */
   generations: Map<string, number>;
-  /** builds the API client for a key (tests swap in fakes) */
-  makeApi?: (apiKey: string) => SolsubApi;
-  idempotency: IdempotencyOptions;
 }
 
 export interface SolsubContext {
@@ -43,17 +39,14 @@ export function createSolsubContext(shared: SolsubShared, req: RequestInfo): Sol
   let tag: string | undefined;
   const asked = new Set<string>();
 
-  const apiKey = (): string => {
-    const key = header(req, SOLSUB_KEY_HEADER) || config.apiKey;
-    if (!key) {
-      throw new LayerError(
-        ErrorCode.UNAUTHENTICATED,
-        `No SolSub API key: set SOLSUB_API_KEY or send the ${SOLSUB_KEY_HEADER} header`,
-        { api: 'solsub' },
-      );
-    }
-    return key;
-  };
+  const apiKey = (): string =>
+    credentialFrom(
+      req,
+      SOLSUB_KEY_HEADER,
+      config.apiKey,
+      `No SolSub API key: set SOLSUB_API_KEY or send the ${SOLSUB_KEY_HEADER} header`,
+      { api: 'solsub' },
+    );
   const keyTag = () => (tag ??= tenantTag(config.url, apiKey()));
   const getApi = () =>
     (api ??= shared.makeApi
