@@ -1,21 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { corsFromEnv } from '../../gateway/cors.ts';
-import type { Stack } from '../../stack/index.ts';
 import { parts } from '../../stack/parts/index.ts';
-import { startTestStack } from '../helpers/stack.ts';
+import { useStack } from '../helpers/use-stack.ts';
 
 const APP = 'https://app.example.com';
-let stack: Stack;
-let base: string;
-beforeAll(async () => {
-  stack = await startTestStack({ env: { CORS_ORIGINS: `${APP}, http://localhost:5173` } });
-  base = new URL('/', stack.gatewayUrl).toString();
-});
-afterAll(() => stack?.close());
+const h = useStack(undefined, { env: { CORS_ORIGINS: `${APP}, http://localhost:5173` } });
 
 const preflight = (origin: string, headers: string, method = 'POST') =>
-  request(stack.gatewayUrl, {
+  request(h.stack.gatewayUrl, {
     method: 'OPTIONS',
     headers: {
       origin,
@@ -43,7 +36,7 @@ describe('browsers: CORS, the landing page and GET /', () => {
   });
 
   it('lets the listed origin read the answer (and its x-request-id) of a real POST', async () => {
-    const res = await request(stack.gatewayUrl, {
+    const res = await request(h.stack.gatewayUrl, {
       method: 'POST',
       headers: { origin: APP, 'content-type': 'application/json' },
       body: JSON.stringify({ query: '{ __typename }' }),
@@ -59,7 +52,7 @@ describe('browsers: CORS, the landing page and GET /', () => {
     expect(res.statusCode).toBe(403);
     expect(await res.body.text()).toMatch(/not in CORS_ORIGINS/);
     expect(res.headers['access-control-allow-origin']).toBeUndefined();
-    const post = await request(stack.gatewayUrl, {
+    const post = await request(h.stack.gatewayUrl, {
       method: 'POST',
       headers: { origin: 'https://evil.example', 'content-type': 'application/json' },
       body: JSON.stringify({ query: '{ __typename }' }),
@@ -87,11 +80,11 @@ describe('browsers: CORS, the landing page and GET /', () => {
   });
 
   it('GET / redirects to the explorer, whose offline fallback points at /graphiql', async () => {
-    const root = await request(base, { method: 'GET' });
+    const root = await request(new URL('/', h.stack.gatewayUrl).toString(), { method: 'GET' });
     await root.body.dump();
     expect(root.statusCode).toBe(302);
     expect(root.headers.location).toBe('/graphql');
-    const page = await request(stack.gatewayUrl, { headers: { accept: 'text/html' } });
+    const page = await request(h.stack.gatewayUrl, { headers: { accept: 'text/html' } });
     const html = await page.body.text();
     expect(html).toContain('Apollo Sandbox cannot be loaded');
     expect(html).toContain('<a href="graphiql">/graphiql</a>');
@@ -99,22 +92,18 @@ describe('browsers: CORS, the landing page and GET /', () => {
 });
 
 describe('CORS with *', () => {
+  const star = useStack(
+    parts.filter((p) => p.name === 'solsub'),
+    { env: { CORS_ORIGINS: '*' } },
+  );
   it('sends * and never credentials', async () => {
-    const s = await startTestStack({
-      env: { CORS_ORIGINS: '*' },
-      parts: parts.filter((p) => p.name === 'solsub'),
+    const res = await request(star.stack.gatewayUrl, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://any.example', 'access-control-request-method': 'POST' },
     });
-    try {
-      const res = await request(s.gatewayUrl, {
-        method: 'OPTIONS',
-        headers: { origin: 'https://any.example', 'access-control-request-method': 'POST' },
-      });
-      await res.body.dump();
-      expect(res.statusCode).toBe(204);
-      expect(res.headers['access-control-allow-origin']).toBe('*');
-      expect(res.headers['access-control-allow-credentials']).toBeUndefined();
-    } finally {
-      await s.close();
-    }
+    await res.body.dump();
+    expect(res.statusCode).toBe(204);
+    expect(res.headers['access-control-allow-origin']).toBe('*');
+    expect(res.headers['access-control-allow-credentials']).toBeUndefined();
   });
 });

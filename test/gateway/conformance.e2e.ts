@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { auditServer, type AuditResult } from 'graphql-http';
-import type { Stack } from '../../stack/index.ts';
-import { startTestStack } from '../helpers/stack.ts';
+import { useStack } from '../helpers/use-stack.ts';
 
 /**
  * Audit results that are not `ok`, each with why we keep it. Anything else not `ok` fails.
@@ -27,13 +26,11 @@ const EXPECTED_NOT_OK: Record<string, AuditResult['status']> = {
   '6A70': 'notice', // MAY allow URL-encoded JSON {variables} in GETs (application/json)
 };
 
-let stack: Stack;
+const h = useStack();
 let results: AuditResult[];
 beforeAll(async () => {
-  stack = await startTestStack();
-  results = await auditServer({ url: stack.gatewayUrl });
+  results = await auditServer({ url: h.stack.gatewayUrl });
 });
-afterAll(() => stack?.close());
 
 describe('GraphQL over HTTP conformance (graphql-http auditServer against the gateway)', () => {
   it('runs every check with 0 errors', () => {
@@ -50,7 +47,7 @@ describe('GraphQL over HTTP conformance (graphql-http auditServer against the ga
   });
 
   it('a GET query with apollo-require-preflight and URL-encoded variables answers 200', async () => {
-    const url = new URL(stack.gatewayUrl);
+    const url = new URL(h.stack.gatewayUrl);
     url.searchParams.set(
       'query',
       'query ($b: Boolean!) { a: __typename @include(if: $b) b: __typename @skip(if: $b) }',

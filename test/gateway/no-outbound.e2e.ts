@@ -1,21 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Stack } from '../../stack/index.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SmmProvidersDocument } from '../../client/__generated__/graphql.ts';
 import { guardOutbound } from '../helpers/outbound.ts';
-import { gql, startTestStack } from '../helpers/stack.ts';
+import { useStack } from '../helpers/use-stack.ts';
 
 const guard = guardOutbound();
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startTestStack();
-});
-afterAll(async () => {
-  await stack.close();
-  guard.restore();
-});
+// registered before useStack: after-hooks run in reverse, so the guard outlives the stack's close
+afterAll(() => guard.restore());
+const h = useStack();
 
 describe('the layer calls nothing but its own upstreams', () => {
   it('opens connections to loopback only (no telemetry, no cloud metadata probes)', async () => {
-    const r = await gql(stack.gatewayUrl, '{ smmProviders { id balance { amount } } }');
+    const r = await h.query(SmmProvidersDocument);
     expect(r.errors).toBeUndefined();
     // give background work started by the gateway's constructor a moment to show itself
     await new Promise((res) => setTimeout(res, 500));

@@ -4,8 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildFanout } from '../../bench/fanout.ts';
 import { flushTracing, tracingConfigured, tracingEnabled } from '../../lib/tracing.ts';
-import type { Stack } from '../../stack/index.ts';
-import { gql, startTestStack } from '../helpers/stack.ts';
+import { useStack } from '../helpers/use-stack.ts';
 
 interface OtlpValue {
   stringValue?: string;
@@ -30,7 +29,6 @@ const CLIENT = 3;
 /** The tiny OTLP/HTTP (JSON) receiver: keeps every span it is sent. */
 const spans: OtlpSpan[] = [];
 let receiver: Server;
-let stack: Stack;
 
 const attrs = (s: OtlpSpan): Record<string, string | number | boolean> =>
   Object.fromEntries(
@@ -56,13 +54,13 @@ beforeAll(async () => {
   // the standard variables, read by the SDK when the stack starts (the SDK reads process.env)
   process.env.OTEL_EXPORTER_OTLP_ENDPOINT = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
   process.env.OTEL_EXPORTER_OTLP_PROTOCOL = 'http/json';
-  // no SolSub check cache: the fan-out's own trial call would otherwise answer the traced one
-  stack = await startTestStack({ env: { SOLSUB_CACHE_TTL_MS: '0' } });
 });
 afterAll(async () => {
-  await stack?.close();
   await new Promise((resolve) => receiver?.close(resolve));
 });
+// after the receiver's hooks: the stack starts once the SDK's variables are set, and closes first
+// no SolSub check cache: the fan-out's own trial call would otherwise answer the traced one
+const h = useStack(undefined, { env: { SOLSUB_CACHE_TTL_MS: '0' } });
 
 describe('OpenTelemetry traces over OTLP/HTTP', () => {
   it('is off without an endpoint, on with one', () => {
@@ -74,11 +72,11 @@ describe('OpenTelemetry traces over OTLP/HTTP', () => {
   });
 
   it('one trace for the four-API dashboard query, continuing the caller traceparent down to each upstream call', async () => {
-    const fanout = await buildFanout(stack, ['smm', 'solmate', 'solsub', 'likenama']);
+    const fanout = await buildFanout(h.stack, ['smm', 'solmate', 'solsub', 'likenama']);
     expect(fanout.skipped).toEqual([]);
     const traceId = randomBytes(16).toString('hex');
     const callerSpan = randomBytes(8).toString('hex');
-    const r = await gql(stack.gatewayUrl, fanout.query, undefined, {
+    const r = await h.send(fanout.query, undefined, {
       ...fanout.headers,
       traceparent: `00-${traceId}-${callerSpan}-01`,
     });
@@ -145,8 +143,8 @@ describe('OpenTelemetry traces over OTLP/HTTP', () => {
 
   it('no span carries a credential, a URL, a document or a body', () => {
     const credentials = [
-      stack.secret,
-      ...Object.entries(stack.env)
+      h.stack.secret,
+      ...Object.entries(h.stack.env)
         .filter(([k, v]) => /KEY|TOKEN|PASSWORD|SECRET|AUTH|PROVIDERS/.test(k) && v)
         .flatMap(([, v]) => [v!, ...(v!.match(/[\w-]{8,}/g) ?? [])]),
     ].filter((v) => v.length >= 8);
