@@ -1,8 +1,9 @@
 import { request } from 'undici';
-import { DEMO_PANELS, type SmmEmulator } from '../emulators/smm/index.ts';
+import { DEMO_PANELS } from '../emulators/smm/index.ts';
 import type { Stack } from '../stack/index.ts';
 import type { StackPart } from '../stack/part.ts';
 import { call, gqlCall, OpRunner, seq, type HttpCall, type Op } from './ops.ts';
+import { inProcessUpstreams, seedOn, type Upstreams } from './upstreams.ts';
 
 /**
  * One subgraph's share of the dashboard query, and the REST calls that fetch the same data
@@ -19,26 +20,23 @@ export interface FanoutPiece {
   note?: string;
 }
 
-type PieceBuilder = (stack: Stack) => Promise<FanoutPiece>;
+type PieceBuilder = (stack: Stack, upstreams: Upstreams) => Promise<FanoutPiece>;
 
 const SOSYAL = DEMO_PANELS.find((p) => p.id === 'sosyal')!;
 
-/** The SMM panel v2 call a client makes: a form POST with key and action. */
-export function smmCall(stack: Stack, params: Record<string, string>): HttpCall {
-  const emu = stack.emulators.smm;
-  if (!emu) throw new Error('the SMM emulator is not running');
+/** The SMM panel v2 call a client makes: a form POST with key and action, to the emulator at `smmUrl`. */
+export function smmCall(smmUrl: string, params: Record<string, string>): HttpCall {
   return {
     method: 'POST',
-    url: `${emu.url}/sosyal/api/v2`,
+    url: `${smmUrl}/sosyal/api/v2`,
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ key: SOSYAL.key, ...params }).toString(),
   };
 }
 
-/** Seeds `n` fresh orders on the sosyal panel and returns their ids. */
+/** Seeds `n` fresh orders on the sosyal panel of the stack's own SMM emulator and returns their ids. */
 export function seedSmmOrders(stack: Stack, n: number): string[] {
-  const panel = (stack.emulators.smm as SmmEmulator).panels.get('sosyal')!;
-  return Array.from({ length: n }, () => String(panel.seedOrder(1, 100)));
+  return seedOn(stack.emulators.smm, n);
 }
 
 const need = (env: NodeJS.ProcessEnv, name: string): string => {
@@ -49,15 +47,15 @@ const need = (env: NodeJS.ProcessEnv, name: string): string => {
 
 const trimSlash = (u: string) => u.replace(/\/+$/, '');
 
-const smm: PieceBuilder = async (stack) => {
-  const ids = seedSmmOrders(stack, 5);
+const smm: PieceBuilder = async (_stack, upstreams) => {
+  const ids = await upstreams.seedSmmOrders(5);
   return {
     api: 'smm',
     fields: `smmBalance: smmBalance(provider: "sosyal") { amount currency }
       smmOrders: smmOrders(provider: "sosyal", ids: ${JSON.stringify(ids)}) { id status statusText charge remains }`,
     rest: seq(
-      call(smmCall(stack, { action: 'balance' })),
-      call(smmCall(stack, { action: 'status', orders: ids.join(',') })),
+      call(smmCall(upstreams.smmUrl(), { action: 'balance' })),
+      call(smmCall(upstreams.smmUrl(), { action: 'status', orders: ids.join(',') })),
     ),
   };
 };
@@ -163,14 +161,18 @@ const dashboard = (pieces: FanoutPiece[]) =>
  * The dashboard query over every subgraph the stack runs. A piece whose REST calls or
  * GraphQL fields do not answer cleanly is left out (with the reason) rather than timed.
  */
-export async function buildFanout(stack: Stack, apis: Array<StackPart['name']>): Promise<Fanout> {
+export async function buildFanout(
+  stack: Stack,
+  apis: Array<StackPart['name']>,
+  upstreams: Upstreams = inProcessUpstreams(stack),
+): Promise<Fanout> {
   const pieces: FanoutPiece[] = [];
   const skipped: Fanout['skipped'] = [];
   const runner = new OpRunner();
   try {
     for (const api of apis) {
       try {
-        const piece = await PIECES[api](stack);
+        const piece = await PIECES[api](stack, upstreams);
         for (const [what, op] of [
           ['REST', piece.rest],
           ['GraphQL', gqlCall(stack.gatewayUrl, dashboard([piece]), undefined, piece.headers)],

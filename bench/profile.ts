@@ -7,7 +7,8 @@
 // BENCH_PROFILE_SCENARIO=overhead (default) | batching, BENCH_PROFILE_TARGET=gateway (default)
 // | subgraph, BENCH_DURATION_S (default 10), BENCH_CONCURRENCY (default 64 for overhead, 1 for
 // batching), BENCH_LATENCIES (first value, default 0), LOG_LEVEL (default warn), BENCH_CODE=dist
-// (or --dist: the compiled dist/ that `npm start` runs).
+// (or --dist: the compiled dist/ that `npm start` runs), BENCH_UPSTREAMS=process (the emulators
+// in a child process, as real upstreams: the profile is then the layer's alone).
 import { benchLogLevel } from './env.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -16,10 +17,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { benchCode, loadStartStack } from './code.ts';
 import { GATEWAY_SECRET_HEADER } from '../lib/secret.ts';
 import { printSummary, summariseProfile, type CpuProfile } from './analyze-profile.ts';
-import { seedSmmOrders } from './fanout.ts';
 import { LoadWorker, type LoadJob } from './load.ts';
 import { gqlHttpCall } from './ops.ts';
 import { batchIds, ORDER_QUERY, ORDERS_QUERY } from './queries.ts';
+import { childUpstreams, inProcessUpstreams, upstreamsWhere } from './upstreams.ts';
 
 const scenario = process.env.BENCH_PROFILE_SCENARIO === 'batching' ? 'batching' : 'overhead';
 const target = process.env.BENCH_PROFILE_TARGET === 'subgraph' ? 'subgraph' : 'gateway';
@@ -29,7 +30,15 @@ const latency = Number((process.env.BENCH_LATENCIES ?? '0').split(',')[0]);
 
 const code = benchCode(process.argv.slice(2));
 const startStack = await loadStartStack(code);
-const stack = await startStack({ forceEmulators: true, ports: 0, emulatorLatencyMs: latency });
+const child = upstreamsWhere() === 'process' ? await childUpstreams() : undefined;
+const stack = await startStack({
+  forceEmulators: !child,
+  ports: 0,
+  emulatorLatencyMs: latency,
+  env: { ...process.env, ...child?.env },
+});
+const upstreams = child ?? inProcessUpstreams(stack);
+await upstreams.setLatency(latency);
 const load = new LoadWorker();
 const session = new Session();
 try {
@@ -37,8 +46,8 @@ try {
     target === 'gateway' ? stack.gatewayUrl : stack.subgraphs.smm!.url,
     scenario === 'overhead' ? ORDER_QUERY : ORDERS_QUERY,
     scenario === 'overhead'
-      ? { id: seedSmmOrders(stack, 1)[0] }
-      : { ids: batchIds(seedSmmOrders(stack, 230)) },
+      ? { id: (await upstreams.seedSmmOrders(1))[0] }
+      : { ids: batchIds(await upstreams.seedSmmOrders(230)) },
     target === 'gateway' ? {} : { [GATEWAY_SECRET_HEADER]: stack.secret },
   );
   const job = (seconds: number): LoadJob =>
@@ -57,7 +66,7 @@ try {
   mkdirSync(dir, { recursive: true });
   const file = fileURLToPath(
     new URL(
-      `${scenario}-${target}-c${concurrency}-${latency}ms${code === 'dist' ? '-dist' : ''}.cpuprofile`,
+      `${scenario}-${target}-c${concurrency}-${latency}ms${code === 'dist' ? '-dist' : ''}${child ? '-apart' : ''}.cpuprofile`,
       dir,
     ),
   );
@@ -74,4 +83,5 @@ try {
   await load.stop();
   await sleep(200); // let calls still in flight finish before the pools close
   await stack.close();
+  await upstreams.close();
 }

@@ -13,12 +13,19 @@ import { benchCode, loadStartStack, type BenchCode } from './code.ts';
 import { composeSupergraph } from '../stack/compose.ts';
 import { parts as allParts } from '../stack/parts/index.ts';
 import { GATEWAY_SECRET_HEADER } from '../lib/secret.ts';
-import { buildFanout, seedSmmOrders, smmCall, type Fanout } from './fanout.ts';
+import { buildFanout, smmCall, type Fanout } from './fanout.ts';
 import { startHiveGateway } from './hive.ts';
 import { LoadWorker, type LoadJob, type LoadResult } from './load.ts';
 import { call, callCount, gqlCall, OpRunner, par, seq, type Op } from './ops.ts';
 import { batchIds, ORDER_QUERY, ORDERS_QUERY } from './queries.ts';
 import { renderMarkdown } from './report.ts';
+import {
+  childUpstreams,
+  inProcessUpstreams,
+  upstreamsWhere,
+  type Upstreams,
+  type UpstreamsWhere,
+} from './upstreams.ts';
 
 export interface BenchOptions {
   /** seconds each measurement runs (after its warm-up) */
@@ -35,6 +42,8 @@ export interface BenchOptions {
   smoke: boolean;
   /** the TypeScript sources under tsx, or the compiled dist/ that `npm start` runs */
   code: BenchCode;
+  /** emulators in the bench process with the stack, or in a child process of their own */
+  upstreams: UpstreamsWhere;
   log: (line: string) => void;
 }
 
@@ -95,6 +104,7 @@ export interface BenchResult {
     warmupS: number;
     smoke: boolean;
     code: BenchCode;
+    upstreams: UpstreamsWhere;
     subgraphs: string[];
     supergraph: string;
     notes: string[];
@@ -123,6 +133,7 @@ export function benchOptions(argv: string[] = [], env: NodeJS.ProcessEnv = proce
     naiveConcurrency: 16,
     smoke,
     code: benchCode(argv, env),
+    upstreams: argv.includes('--upstreams-process') ? 'process' : upstreamsWhere(env),
     log: (line) => process.stderr.write(`${line}\n`),
   };
 }
@@ -157,23 +168,17 @@ class Bench {
 
   constructor(
     readonly stack: Stack,
+    readonly upstreams: Upstreams,
     readonly opts: BenchOptions,
   ) {}
-
-  private clearRecordings() {
-    for (const e of Object.values(this.stack.emulators)) e!.clearRequests();
-  }
 
   /** Waits until calls left over from the previous measurement have reached the emulators. */
   private async settle(): Promise<void> {
     const deadline = performance.now() + 3000;
     do {
-      this.clearRecordings();
+      await this.upstreams.clear();
       await sleep(30);
-    } while (
-      Object.values(this.stack.emulators).some((e) => e!.received > 0) &&
-      performance.now() < deadline
-    );
+    } while (Object.keys(await this.upstreams.received()).length > 0 && performance.now() < deadline);
   }
 
   /**
@@ -184,15 +189,12 @@ class Bench {
     await this.settle();
     const counts: Record<string, number> = {};
     for (let pass = 0; pass < 2; pass++) {
-      this.clearRecordings();
+      await this.upstreams.clear();
       const out = await this.probe.run(op, true);
       if (out.bad > 0) throw new Error(`${what}: pre-flight failed: ${out.firstProblem}`);
     }
-    for (const [name, e] of Object.entries(this.stack.emulators)) {
-      const n = e!.received;
-      if (n > 0) counts[name] = n;
-    }
-    this.clearRecordings();
+    Object.assign(counts, await this.upstreams.received());
+    await this.upstreams.clear();
     return counts;
   }
 
@@ -206,14 +208,14 @@ class Bench {
     const op = job.kind === 'autocannon' ? call(job.call) : job.op;
     const upstreamCalls = await this.preflight(op, label);
     const t = performance.now();
-    this.clearRecordings();
+    await this.upstreams.clear();
     const result = await this.load.run(job);
-    const underLoad = this.upstreamCallsUnderLoad(result);
+    const underLoad = await this.upstreamCallsUnderLoad(result);
     this.opts.log(
       `  ${label} (c${job.kind === 'autocannon' ? job.connections : job.concurrency}): ` +
         `p50 ${result.p50Ms.toFixed(2)} ms, ${result.rps.toFixed(0)}/s [${((performance.now() - t) / 1000).toFixed(1)} s]`,
     );
-    this.clearRecordings();
+    await this.upstreams.clear();
     const row: Row = {
       id,
       label,
@@ -261,13 +263,10 @@ class Bench {
   /**
    * Upstream calls per operation started over the whole measurement (warm-up included).
    */
-  private upstreamCallsUnderLoad(r: LoadResult): Record<string, number> | undefined {
+  private async upstreamCallsUnderLoad(r: LoadResult): Promise<Record<string, number> | undefined> {
     const ops = r.sent;
     const out: Record<string, number> = {};
-    for (const [name, e] of Object.entries(this.stack.emulators)) {
-      const n = e!.received;
-      if (n > 0) out[name] = round(n / ops, 2);
-    }
+    for (const [name, n] of Object.entries(await this.upstreams.received())) out[name] = round(n / ops, 2);
     return out;
   }
 
@@ -294,7 +293,7 @@ function ratio(row: LoadResult, other: LoadResult & { id: string }): Ratio {
 
 async function overhead(b: Bench, orderId: string): Promise<Scenario> {
   const gw = gqlCall(b.stack.gatewayUrl, ORDER_QUERY, { id: orderId });
-  const rest = call(smmCall(b.stack, { action: 'status', order: orderId }));
+  const rest = call(smmCall(b.upstreams.smmUrl(), { action: 'status', order: orderId }));
   const rows: Row[] = [];
   const sub = gqlCall(
     b.stack.subgraphs.smm!.url,
@@ -334,11 +333,12 @@ async function overhead(b: Bench, orderId: string): Promise<Scenario> {
 }
 
 async function batching(b: Bench): Promise<Scenario> {
-  const unique = seedSmmOrders(b.stack, 230);
+  const unique = await b.upstreams.seedSmmOrders(230);
   const ids = batchIds(unique);
-  const single = (id: string) => call(smmCall(b.stack, { action: 'status', order: id }));
+  const smmUrl = b.upstreams.smmUrl();
+  const single = (id: string) => call(smmCall(smmUrl, { action: 'status', order: id }));
   const chunks = [unique.slice(0, 100), unique.slice(100, 200), unique.slice(200)];
-  const multi = chunks.map((c) => call(smmCall(b.stack, { action: 'status', orders: c.join(',') })));
+  const multi = chunks.map((c) => call(smmCall(smmUrl, { action: 'status', orders: c.join(',') })));
   const rows: Row[] = [];
   rows.push(
     await b.measure(
@@ -494,24 +494,34 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   // both gateways must serve one supergraph; a stale file would make ours call absent subgraphs
   const sdl = fileMatches ? fileSdl : composeSupergraph(allParts).supergraph;
   const startStack = await loadStartStack(opts.code);
-  const stack = await startStack({
-    forceEmulators: true,
-    ports: 0,
-    emulatorLatencyMs: 0,
-    parts: fileMatches ? undefined : allParts,
-    env: { ...BENCH_ENV, ...process.env },
-  });
-  const b = new Bench(stack, opts);
+  const child = opts.upstreams === 'process' ? await childUpstreams() : undefined;
+  let stack: Stack;
+  try {
+    stack = await startStack({
+      // with the emulators elsewhere, the stack is pointed at them as at real upstreams
+      forceEmulators: !child,
+      ports: 0,
+      emulatorLatencyMs: 0,
+      parts: fileMatches ? undefined : allParts,
+      env: { ...BENCH_ENV, ...process.env, ...child?.env },
+    });
+  } catch (err) {
+    await child?.close();
+    throw err;
+  }
+  const upstreams = child ?? inProcessUpstreams(stack);
+  const b = new Bench(stack, upstreams, opts);
   const runs: LatencyRun[] = [];
   try {
     const idle = memory('idle (stack started, no load yet)');
-    const [orderId] = seedSmmOrders(stack, 1);
+    const [orderId] = await upstreams.seedSmmOrders(1);
     const fanoutSet = await buildFanout(
       stack,
       allParts.map((p) => p.name),
+      upstreams,
     );
     for (const latency of opts.latencies) {
-      for (const e of Object.values(stack.emulators)) e!.latencyMs = latency;
+      await upstreams.setLatency(latency);
       opts.log(`emulator latency ${latency} ms`);
       b.rows.clear();
       const mem: MemoryPoint[] = runs.length === 0 ? [idle] : [await b.memory('start of this latency')];
@@ -535,8 +545,11 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
         rows: [],
         memory: mem,
         notes: [
-          'RSS of the bench process, which runs emulators, subgraphs and gateway and nothing else (the load ' +
-            'generator is a child process); after a forced GC. The emulators keep their last 20,000 requests.',
+          opts.upstreams === 'process'
+            ? 'RSS of the bench process, which runs subgraphs and gateway and nothing else (the emulators and ' +
+              'the load generator are child processes); after a forced GC.'
+            : 'RSS of the bench process, which runs emulators, subgraphs and gateway and nothing else (the load ' +
+              'generator is a child process); after a forced GC. The emulators keep their last 20,000 requests.',
         ],
       });
       runs.push({ emulatorLatencyMs: latency, scenarios });
@@ -544,6 +557,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   } finally {
     await b.close();
     await stack.close();
+    await upstreams.close();
   }
   const cpus = os.cpus();
   return {
@@ -558,18 +572,22 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       warmupS: opts.warmupS,
       smoke: opts.smoke,
       code: opts.code,
+      upstreams: opts.upstreams,
       subgraphs: present,
       supergraph: fileMatches
         ? 'schema/supergraph.graphql'
         : 'composed from the present parts (schema/supergraph.graphql names other subgraphs)',
       notes: [
-        'Emulators, subgraphs and our gateway run in one Node process (one event loop); the load ' +
-          'generator is a child process. Deployed as separate processes, each would get its own core.',
+        opts.upstreams === 'process'
+          ? 'Subgraphs and our gateway run in one Node process (one event loop); the emulators (as real ' +
+            'upstreams would) and the load generator are child processes (BENCH_UPSTREAMS=process).'
+          : 'Emulators, subgraphs and our gateway run in one Node process (one event loop); the load ' +
+            'generator is a child process. Deployed as separate processes, each would get its own core.',
         'Everything over loopback HTTP with keep-alive.',
         opts.code === 'dist'
           ? 'The stack runs the compiled JavaScript in dist/ (as `npm start`), without source maps.'
           : 'The stack runs the TypeScript sources under tsx (BENCH_CODE=dist runs dist/, as `npm start`).',
-        'Stack CPU ms/op: CPU time of the main thread (emulators, subgraphs, gateway; not the load generator) ' +
+        `Stack CPU ms/op: CPU time of the main thread (${opts.upstreams === 'process' ? 'subgraphs and gateway; not the emulators nor' : 'emulators, subgraphs, gateway; not'} the load generator) ` +
           'per request or operation, warm-up included (Linux /proc schedstat). It moves far less than latency ' +
           'when other processes compete for the cores.',
         `LOG_LEVEL=${benchLogLevel} (the bench's default is warn: per-request info lines would measure the terminal).`,
