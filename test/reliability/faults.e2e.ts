@@ -3,29 +3,23 @@
 // stays healthy, and nothing is left as an unhandled rejection. Per-API specifics: ./apis.ts.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Fault, FaultKind } from '../../emulators/shared/emulator.ts';
-import type { Stack } from '../../stack/index.ts';
 import { parts } from '../../stack/parts/index.ts';
-import { gql, startTestStack, type GqlResult } from '../helpers/stack.ts';
+import type { GqlResult } from '../helpers/stack.ts';
+import { useStack } from '../helpers/use-stack.ts';
 import { FAULTS, READ_CODES, WRITE_CODES, rowOf, type ApiName } from './apis.ts';
 import { apiSchemaOf, getJson, isNullableRoot, opsUrl } from './helpers.ts';
 
 const TIMEOUT_MS = 400;
-let stack: Stack;
 const unhandled = vi.fn();
 const schema = apiSchemaOf(parts);
 let n = 0;
 
-beforeAll(async () => {
-  process.on('unhandledRejection', unhandled);
-  stack = await startTestStack({
-    parts,
-    // breakers off: each fault must show its own code, not a circuit opened by the previous one
-    env: { UPSTREAM_TIMEOUT_MS: String(TIMEOUT_MS), UPSTREAM_READ_RETRIES: '1', BREAKER_THRESHOLD: '0' },
-  });
-});
-afterAll(async () => {
-  await stack?.close();
-  process.off('unhandledRejection', unhandled);
+// registered before useStack, so the listener is on before the stack starts and off after it closed
+beforeAll(() => void process.on('unhandledRejection', unhandled));
+afterAll(() => void process.off('unhandledRejection', unhandled));
+const h = useStack(parts, {
+  // breakers off: each fault must show its own code, not a circuit opened by the previous one
+  env: { UPSTREAM_TIMEOUT_MS: String(TIMEOUT_MS), UPSTREAM_READ_RETRIES: '1', BREAKER_THRESHOLD: '0' },
 });
 
 const faultOf = (kind: FaultKind, match?: string): Fault => ({
@@ -59,22 +53,22 @@ const errorsAt = (r: GqlResult, root: string) =>
   (r.errors ?? []).filter((e) => e.path?.[0] === root).map((e) => e.extensions?.code);
 
 async function expectHealthy() {
-  expect((await getJson(opsUrl(stack, '/health'))).status).toBe(200);
-  const ready = await getJson<{ status: string }>(opsUrl(stack, '/ready'));
+  expect((await getJson(opsUrl(h.stack, '/health'))).status).toBe(200);
+  const ready = await getJson<{ status: string }>(opsUrl(h.stack, '/ready'));
   expect(ready.status).toBe(200);
 }
 
 describe.each(parts.map((p) => p.name))('%s upstream faults', (name) => {
   const row = rowOf(name);
-  const emu = () => stack.emulators[name]!;
+  const emu = () => h.stack.emulators[name]!;
 
   it.each(FAULTS)('a read meeting %s', async (kind) => {
-    for (const e of Object.values(stack.emulators)) e.reset();
+    for (const e of Object.values(h.stack.emulators)) e.reset();
     const expected = codeFor(row.readCodes, READ_CODES, kind);
     const target = row.read(++n);
     const other = unrelatedTo(name);
     emu().setFault(faultOf(kind, row.readMatch));
-    const r = await gql(stack.gatewayUrl, `{ target: ${target} other: ${other.selection} }`, undefined, {
+    const r = await h.send(`{ target: ${target} other: ${other.selection} }`, undefined, {
       ...row.headers,
       ...other.headers,
     });
@@ -100,10 +94,10 @@ describe.each(parts.map((p) => p.name))('%s upstream faults', (name) => {
   });
 
   it.each(FAULTS)('a write meeting %s, sent exactly once', async (kind) => {
-    for (const e of Object.values(stack.emulators)) e.reset();
+    for (const e of Object.values(h.stack.emulators)) e.reset();
     const expected = codeFor(row.writeCodes, WRITE_CODES, kind);
     emu().setFault(faultOf(kind, row.writeMatch));
-    const r = await gql(stack.gatewayUrl, `mutation { target: ${row.write(++n)} }`, undefined, row.headers);
+    const r = await h.send(`mutation { target: ${row.write(++n)} }`, undefined, row.headers);
     emu().clearFaults();
 
     expect(errorsAt(r, 'target')).toEqual(expected === null ? [] : [expected]);

@@ -1,32 +1,31 @@
 // A short load test for CI: loopback only, bounded (LOAD_SECONDS, 5 by default), every API's
 // read mixed; zero transport errors, zero non-2xx, zero GraphQL errors, no timeouts.
 import autocannon from 'autocannon';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Stack } from '../../stack/index.ts';
+import { describe, expect, it } from 'vitest';
 import { parts } from '../../stack/parts/index.ts';
-import { startTestStack } from '../helpers/stack.ts';
+import { useStack } from '../helpers/use-stack.ts';
 import { getText, metricValue, opsUrl } from './helpers.ts';
 import { isCleanAnswer, loadMix } from './load-mix.ts';
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 5);
-let stack: Stack;
 
-beforeAll(async () => {
-  stack = await startTestStack({ parts, env: { UPSTREAM_TIMEOUT_MS: '5000' } });
-});
-afterAll(() => stack?.close());
+const h = useStack(parts, { env: { UPSTREAM_TIMEOUT_MS: '5000' } });
 
 describe('load', () => {
   it(
     `answers every request of ${SECONDS} s of load from 10 connections without an error`,
     { timeout: (SECONDS + 30) * 1000 },
     async () => {
-      const url = new URL(stack.gatewayUrl);
+      const url = new URL(h.stack.gatewayUrl);
       expect(url.hostname).toBe('127.0.0.1');
-      const before = metricValue((await getText(opsUrl(stack, '/metrics'))).text, 'graphql_requests_total', {
-        service: 'gateway',
-        operation: 'query',
-      });
+      const before = metricValue(
+        (await getText(opsUrl(h.stack, '/metrics'))).text,
+        'graphql_requests_total',
+        {
+          service: 'gateway',
+          operation: 'query',
+        },
+      );
       const result = await autocannon({
         url: url.origin,
         connections: 10,
@@ -48,12 +47,12 @@ describe('load', () => {
       console.info('load figures', figures);
       expect(figures).toMatchObject({ errors: 0, timeouts: 0, non2xx: 0, mismatches: 0 });
       expect(result.requests.total).toBeGreaterThan(20 * SECONDS);
-      const after = metricValue((await getText(opsUrl(stack, '/metrics'))).text, 'graphql_requests_total', {
+      const after = metricValue((await getText(opsUrl(h.stack, '/metrics'))).text, 'graphql_requests_total', {
         service: 'gateway',
         operation: 'query',
       });
       expect(after - before).toBeGreaterThanOrEqual(result.requests.total);
-      expect((await getText(opsUrl(stack, '/health'))).status).toBe(200);
+      expect((await getText(opsUrl(h.stack, '/health'))).status).toBe(200);
     },
   );
 });

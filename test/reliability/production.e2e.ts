@@ -16,6 +16,7 @@ const restore = () => {
   }
 };
 
+// Not useStack: these variables are read from process.env itself, not from the stack's env.
 function stackWith(nodeEnv: string): () => Stack {
   let stack: Stack;
   beforeAll(async () => {
