@@ -13,9 +13,8 @@ import {
 import { createSmmEmulator, DEMO_PANELS, type SmmEmulator } from '../../emulators/smm/index.ts';
 import { DEMO_ACCOUNT, DEMO_AGENCY_ACCOUNT } from '../../emulators/solmate/index.ts';
 import { DEMO_CLUSTERS } from '../../emulators/solsub/index.ts';
-import type { Stack } from '../../stack/index.ts';
 import { parts } from '../../stack/parts/index.ts';
-import { gql, startTestStack } from '../helpers/stack.ts';
+import { useStack } from '../helpers/use-stack.ts';
 import { basic } from '../solmate/helpers.ts';
 
 const recorded = async (emulatorUrl: string) => {
@@ -122,11 +121,7 @@ describe('an SMM emulator reached directly', () => {
 });
 
 describe('every emulator of the stack, after calls with every kind of credential', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startTestStack({ parts });
-  });
-  afterAll(() => stack?.close());
+  const h = useStack(parts);
 
   // what is configured (SOLMATE_*, SOLSUB_API_KEY, SMM_PROVIDERS) and what callers send
   const credentials = [
@@ -148,11 +143,11 @@ describe('every emulator of the stack, after calls with every kind of credential
       matchIdStatuses(matchIds: ["PAID_001"]) { state }
       likenamaViewer { username }
     }`;
-    const first = await gql(stack.gatewayUrl, dashboard, undefined, {
+    const first = await h.send(dashboard, undefined, {
       'x-likenama-token': DEMO_TOKENS.phoebe,
     });
     expect(first.errors).toBeUndefined();
-    const callers = await gql(stack.gatewayUrl, dashboard, undefined, {
+    const callers = await h.send(dashboard, undefined, {
       'x-likenama-token': DEMO_TOKENS.phoebe,
       'x-solmate-authorization': basic(DEMO_AGENCY_ACCOUNT.user, DEMO_AGENCY_ACCOUNT.password),
       'x-solsub-api-key': DEMO_CLUSTERS.user.key,
@@ -162,8 +157,7 @@ describe('every emulator of the stack, after calls with every kind of credential
     expect((callers.errors ?? []).map((e) => [e.path?.[0], e.extensions?.code])).toEqual([
       ['orders', 'NOT_FOUND'],
     ]);
-    const like = await gql(
-      stack.gatewayUrl,
+    const like = await h.send(
       `mutation($id: ID!, $t: String!) { likeCampaign(id: $id, instagramAccessToken: $t) { userErrors { code } } }`,
       { id: DEMO_CAMPAIGNS.likeable, t: DEMO_INSTAGRAM_TOKEN },
       { 'x-likenama-token': DEMO_TOKENS.joey },
@@ -171,7 +165,7 @@ describe('every emulator of the stack, after calls with every kind of credential
     expect(like.errors).toBeUndefined();
 
     const everything: string[] = [];
-    for (const emu of Object.values(stack.emulators)) {
+    for (const emu of Object.values(h.stack.emulators)) {
       expect(emu!.requests.length).toBeGreaterThan(0);
       everything.push((await recorded(emu!.url)).text, JSON.stringify(emu!.requests));
     }

@@ -27,17 +27,22 @@ export interface StackHandle {
   ): Promise<GqlResult<R>>;
 }
 
+type UseStackOptions = Omit<StackOptions, 'parts'>;
+
 /**
  * Starts a stack of `parts` (every registered API when omitted; emulators always stand in) for
- * the enclosing describe block: started in beforeAll, closed in afterAll.
+ * the enclosing describe block: started in beforeAll, closed in afterAll. Options given as a
+ * function are read when the stack starts, after the hooks registered before this call have run
+ * (a Redis started in an earlier beforeAll, say).
  */
 export function useStack(
   parts?: StackPart<string>[],
-  options: Omit<StackOptions, 'parts'> = {},
+  options: UseStackOptions | (() => UseStackOptions) = {},
 ): StackHandle {
   let running: Stack | undefined;
   beforeAll(async () => {
-    running = await startTestStack({ ...options, ...(parts ? { parts } : {}) });
+    const opts = typeof options === 'function' ? options() : options;
+    running = await startTestStack({ ...opts, ...(parts ? { parts } : {}) });
   });
   afterAll(() => running?.close());
   const stack = (): Stack => {

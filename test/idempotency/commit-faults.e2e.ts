@@ -13,10 +13,10 @@ import type { Emulator, Fault } from '../../emulators/shared/emulator.ts';
 import type { SmmEmulator } from '../../emulators/smm/index.ts';
 import type { SolmateEmulator } from '../../emulators/solmate/index.ts';
 import { keyedWrites } from '../../lib/metrics.ts';
-import type { Stack } from '../../stack/index.ts';
 import { resetBreakers } from '../../subgraphs/shared/breaker.ts';
 import { REDIS_BIN, startRedis, type TestRedis } from '../helpers/redis.ts';
-import { codes, gql, startTestStack, type GqlResult } from '../helpers/stack.ts';
+import { codes, type GqlResult } from '../helpers/stack.ts';
+import { useStack } from '../helpers/use-stack.ts';
 
 type Vars = Record<string, unknown>;
 
@@ -172,24 +172,18 @@ const unknownAt = (r: GqlResult, path: string) => {
 };
 
 function suite(store: 'lmdb' | 'redis', rows: Row[], env: () => NodeJS.ProcessEnv) {
-  let stack: Stack;
   let n = 0;
-  beforeAll(async () => {
-    stack = await startTestStack({
-      // breakers off: every case must meet its own fault, not a circuit the last one opened
-      env: { BREAKER_THRESHOLD: '0', ...env() },
-    });
-  });
-  afterAll(() => stack?.close());
+  // read at start: the Redis suite's URL exists only once its beforeAll has run
+  // breakers off: every case must meet its own fault, not a circuit the last one opened
+  const h = useStack(undefined, () => ({ env: { BREAKER_THRESHOLD: '0', ...env() } }));
   beforeEach(() => {
-    for (const e of Object.values(stack.emulators)) e.reset();
+    for (const e of Object.values(h.stack.emulators)) e.reset();
     refunds.length = 0;
     resetBreakers();
   });
 
-  const emu = (row: Row) => stack.emulators[row.api] as Emulator;
-  const call = (row: Row, vars: Vars, key: string) =>
-    gql<Vars>(stack.gatewayUrl, row.doc, { ...vars, key }, row.headers);
+  const emu = (row: Row) => h.stack.emulators[row.api] as Emulator;
+  const call = (row: Row, vars: Vars, key: string) => h.send<Vars>(row.doc, { ...vars, key }, row.headers);
   const keyOf = (row: Row, what: string) => `${store}-${row.name}-${what}-${++n}-${Date.now()}`;
 
   describe.each(rows)(`$name (${store} store)`, (row) => {

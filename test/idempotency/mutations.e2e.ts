@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../emulators/shared/emulator.ts';
-import type { Stack } from '../../stack/index.ts';
 import { resetBreakers } from '../../subgraphs/shared/breaker.ts';
-import { codes, gql, startTestStack } from '../helpers/stack.ts';
+import { codes } from '../helpers/stack.ts';
+import { useStack } from '../helpers/use-stack.ts';
 
 /**
  * Every mutation that spends money or creates something upstream takes an idempotencyKey.
@@ -83,19 +83,15 @@ const ROWS: Row[] = [
   },
 ];
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startTestStack();
-});
-afterAll(() => stack.close());
+const h = useStack();
 beforeEach(() => {
-  for (const e of Object.values(stack.emulators)) e.reset();
+  for (const e of Object.values(h.stack.emulators)) e.reset();
   resetBreakers();
 });
 
-const emu = (row: Row) => stack.emulators[row.api] as Emulator;
+const emu = (row: Row) => h.stack.emulators[row.api] as Emulator;
 const call = (row: Row, vars: Record<string, unknown>, key: string | null) =>
-  gql<Record<string, unknown>>(stack.gatewayUrl, row.doc, { ...vars, key }, row.headers);
+  h.send<Record<string, unknown>>(row.doc, { ...vars, key }, row.headers);
 
 describe.each(ROWS)('idempotencyKey on $name', (row) => {
   it('calls upstream once for a repeated key and replays the first outcome', async () => {

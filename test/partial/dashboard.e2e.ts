@@ -2,11 +2,12 @@
 // dashboard query over all four APIs, with each upstream failing in turn. The other three's
 // data arrive exactly as in a fault-free answer, and the errors sit at the failing field only.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Fault } from '../../emulators/shared/emulator.ts';
 import type { Stack } from '../../stack/index.ts';
 import { parts } from '../../stack/parts/index.ts';
-import { gql, startTestStack, type GqlResult } from '../helpers/stack.ts';
+import type { GqlResult } from '../helpers/stack.ts';
+import { useStack } from '../helpers/use-stack.ts';
 
 const DASHBOARD = readFileSync(new URL('../../client/operations/dashboard.graphql', import.meta.url), 'utf8');
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
@@ -14,16 +15,11 @@ const TOKEN = { 'x-likenama-token': 'demo-phoebe-token' };
 const ROOTS = ['smmProviders', 'smmOrders', 'orders', 'matchIdStatuses', 'likenamaViewer'] as const;
 type Root = (typeof ROOTS)[number];
 
-let stack: Stack;
-
-beforeAll(async () => {
-  // breakers off: each case must show its own failure, not a circuit opened by the one before;
-  // no SolSub cache: every dashboard really asks SolSub
-  stack = await startTestStack({ parts, env: { BREAKER_THRESHOLD: '0', SOLSUB_CACHE_TTL_MS: '0' } });
-});
-afterAll(() => stack?.close());
+// breakers off: each case must show its own failure, not a circuit opened by the one before;
+// no SolSub cache: every dashboard really asks SolSub
+const h = useStack(parts, { env: { BREAKER_THRESHOLD: '0', SOLSUB_CACHE_TTL_MS: '0' } });
 beforeEach(() => {
-  for (const e of Object.values(stack.emulators)) e.reset();
+  for (const e of Object.values(h.stack.emulators)) e.reset();
 });
 
 const vars = (matchIds = ['PAID_001', 'TRIAL_001']) => ({
@@ -34,7 +30,7 @@ const vars = (matchIds = ['PAID_001', 'TRIAL_001']) => ({
 });
 
 const dashboard = (variables = vars(), headers: Record<string, string> = TOKEN) =>
-  gql<Record<Root, unknown>>(stack.gatewayUrl, DASHBOARD, variables, headers);
+  h.send<Record<Root, unknown>>(DASHBOARD, variables, headers);
 
 const rootsWithErrors = (r: GqlResult) => new Set((r.errors ?? []).map((e) => String(e.path?.[0])));
 
@@ -82,14 +78,14 @@ describe('the dashboard over all four APIs', () => {
 
   it('no Likenama token: likenamaViewer is null with UNAUTHENTICATED, the other three arrive', async () => {
     const clean = await baseline();
-    stack.emulators.likenama!.clearRequests();
+    h.stack.emulators.likenama!.clearRequests();
     const r = await dashboard(vars(), {});
     expect(r.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([
       [['likenamaViewer'], 'UNAUTHENTICATED'],
     ]);
     expect(r.data!.likenamaViewer).toBeNull();
     expectOthersIntact(r, clean, ['likenamaViewer']);
-    expect(stack.emulators.likenama!.requests).toHaveLength(0);
+    expect(h.stack.emulators.likenama!.requests).toHaveLength(0);
   });
 
   const down: Fault = { kind: 'status', status: 503 };
@@ -103,10 +99,10 @@ describe('the dashboard over all four APIs', () => {
 
   it.each(cases)('$api answering 503 to everything: only its fields fail', async ({ api, failing, code }) => {
     const clean = await baseline();
-    stack.emulators[api]!.setFault(down);
+    h.stack.emulators[api]!.setFault(down);
     const r = await dashboard();
-    stack.emulators[api]!.clearFaults();
-    expect(stack.emulators[api]!.requests.length).toBeGreaterThan(0);
+    h.stack.emulators[api]!.clearFaults();
+    expect(h.stack.emulators[api]!.requests.length).toBeGreaterThan(0);
     expectOthersIntact(r, clean, failing);
     expect(new Set(r.errors!.map((e) => e.extensions?.code))).toEqual(new Set([code]));
     if (api === 'smm') {
