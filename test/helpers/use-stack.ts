@@ -30,10 +30,11 @@ export interface StackHandle {
 type UseStackOptions = Omit<StackOptions, 'parts'>;
 
 /**
- * Starts a stack of `parts` (every registered API when omitted; emulators always stand in) for
- * the enclosing describe block: started in beforeAll, closed in afterAll. Options given as a
- * function are read when the stack starts, after the hooks registered before this call have run
- * (a Redis started in an earlier beforeAll, say).
+ * Starts a stack of `parts` (every registered API when omitted) for the enclosing describe block:
+ * started in beforeAll, closed in afterAll. Emulators stand in unless `forceEmulators: false`
+ * lets the environment name an upstream. Options given as a function are read when the stack
+ * starts, after the hooks registered before this call have run (a Redis started in an earlier
+ * beforeAll, say).
  */
 export function useStack(
   parts?: StackPart<string>[],

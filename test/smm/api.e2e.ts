@@ -1,23 +1,21 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_PANELS, type SmmEmulator } from '../../emulators/smm/index.ts';
-import type { Stack } from '../../stack/index.ts';
 import { smmPart } from '../../stack/parts/smm.ts';
-import { codes, gql, startTestStack } from '../helpers/stack.ts';
+import { codes } from '../helpers/stack.ts';
+import { useStack } from '../helpers/use-stack.ts';
 import { maskSecret } from '../../emulators/shared/emulator.ts';
 
-let stack: Stack;
+const h = useStack([smmPart]);
 let emu: SmmEmulator;
 const sosyalKey = DEMO_PANELS[0]!.key;
 
-beforeAll(async () => {
-  stack = await startTestStack({ parts: [smmPart] });
-  emu = stack.emulators.smm as SmmEmulator;
+beforeAll(() => {
+  emu = h.stack.emulators.smm as SmmEmulator;
 });
-afterAll(() => stack.close());
 beforeEach(() => emu.reset());
 
 const q = (query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) =>
-  gql<Record<string, any>>(stack.gatewayUrl, query, variables, headers); // eslint-disable-line @typescript-eslint/no-explicit-any
+  h.send<Record<string, any>>(query, variables, headers); // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const ADD = /* GraphQL */ `
   mutation Add($p: ID!, $input: SmmAddOrderInput!) {

@@ -1,17 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SmmEmulator } from '../../emulators/smm/index.ts';
-import type { Stack } from '../../stack/index.ts';
 import { GATEWAY_SECRET_HEADER } from '../../lib/secret.ts';
-import { codes, gql, startTestStack } from '../helpers/stack.ts';
+import { codes, gql } from '../helpers/stack.ts';
+import { useStack } from '../helpers/use-stack.ts';
 
-let stack: Stack;
+const h = useStack();
 let emu: SmmEmulator;
 
-beforeAll(async () => {
-  stack = await startTestStack();
-  emu = stack.emulators.smm as SmmEmulator;
+beforeAll(() => {
+  emu = h.stack.emulators.smm as SmmEmulator;
 });
-afterAll(() => stack.close());
 beforeEach(() => emu.reset());
 
 const panel = (id: string) => emu.panels.get(id)!;
@@ -40,7 +38,7 @@ describe('SMM order status batching through the gateway', () => {
     const unique = seed('sosyal', 230);
     const ids = [...unique, ...unique.slice(0, 20)];
     emu.clearRequests();
-    const r = await gql<{ smmOrders: Array<{ id: string; status: string }> }>(stack.gatewayUrl, ORDERS, {
+    const r = await h.send<{ smmOrders: Array<{ id: string; status: string }> }>(ORDERS, {
       p: 'sosyal',
       ids,
     });
@@ -57,8 +55,7 @@ describe('SMM order status batching through the gateway', () => {
   it('asks once for ids requested under two aliases and by smmOrder', async () => {
     const ids = seed('sosyal', 150);
     emu.clearRequests();
-    const r = await gql(
-      stack.gatewayUrl,
+    const r = await h.send(
       `query($ids: [ID!]!, $one: ID!) {
         a: smmOrders(provider: "sosyal", ids: $ids) { id status }
         b: smmOrders(provider: "sosyal", ids: $ids) { id charge }
@@ -74,7 +71,7 @@ describe('SMM order status batching through the gateway', () => {
   it('uses order= for a single id', async () => {
     const [id] = seed('sosyal', 1);
     emu.clearRequests();
-    const r = await gql(stack.gatewayUrl, `{ smmOrder(provider: "sosyal", id: "${id}") { id status } }`);
+    const r = await h.send(`{ smmOrder(provider: "sosyal", id: "${id}") { id status } }`);
     expect(r.errors).toBeUndefined();
     const [call] = emu.calls('sosyal/status');
     expect((call!.body as Record<string, string>).order).toBe(id);
@@ -82,7 +79,7 @@ describe('SMM order status batching through the gateway', () => {
 
   it('keeps order and puts null plus NOT_FOUND at the index of an unknown id', async () => {
     const [a, b] = seed('sosyal', 2);
-    const r = await gql<{ smmOrders: Array<{ id: string } | null> }>(stack.gatewayUrl, ORDERS, {
+    const r = await h.send<{ smmOrders: Array<{ id: string } | null> }>(ORDERS, {
       p: 'sosyal',
       ids: [a, '999999', b],
     });
@@ -93,13 +90,13 @@ describe('SMM order status batching through the gateway', () => {
 
   it('treats ids a panel silently omits, or answers with one top-level error, as not found', async () => {
     const [a] = seed('baostar', 1);
-    const r1 = await gql<{ smmOrders: Array<{ id: string } | null> }>(stack.gatewayUrl, ORDERS, {
+    const r1 = await h.send<{ smmOrders: Array<{ id: string } | null> }>(ORDERS, {
       p: 'baostar',
       ids: [a, '5'],
     });
     expect(r1.data!.smmOrders.map((o) => o?.id ?? null)).toEqual([a, null]);
     expect(codes(r1)).toEqual([{ path: 'smmOrders.1', code: 'NOT_FOUND' }]);
-    const r2 = await gql<{ smmOrders: unknown[] }>(stack.gatewayUrl, ORDERS, {
+    const r2 = await h.send<{ smmOrders: unknown[] }>(ORDERS, {
       p: 'baostar',
       ids: ['5', '6'],
     });
@@ -111,7 +108,7 @@ describe('SMM order status batching through the gateway', () => {
     'refuses id %j before any upstream call',
     async (bad) => {
       emu.clearRequests();
-      const r = await gql(stack.gatewayUrl, ORDERS, { p: 'sosyal', ids: ['1', bad] });
+      const r = await h.send(ORDERS, { p: 'sosyal', ids: ['1', bad] });
       expect(codes(r)[0]!.code).toBe('BAD_USER_INPUT');
       expect(emu.requests).toHaveLength(0);
     },
@@ -126,10 +123,10 @@ describe('SMM order status batching through the gateway', () => {
       id,
     }));
     const r = await gql<{ _entities: Array<{ id: string; status: string }> }>(
-      stack.subgraphs.smm!.url,
+      h.stack.subgraphs.smm!.url,
       `query($r: [_Any!]!) { _entities(representations: $r) { ... on SmmOrder { id status } } }`,
       { r: reps },
-      { [GATEWAY_SECRET_HEADER]: stack.secret },
+      { [GATEWAY_SECRET_HEADER]: h.stack.secret },
     );
     expect(r.errors).toBeUndefined();
     expect(r.data!._entities).toHaveLength(130);

@@ -1,22 +1,19 @@
 // smmRefill / smmCancel over more than 100 ids go out in chunks, one after another, never
 // retried. A chunk that fails after sending must not hide what the chunks before it did: every
 // order gets its own outcome (DONE, REFUSED, OUTCOME_UNKNOWN, NOT_SENT) at its own index.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SmmEmulator } from '../../emulators/smm/index.ts';
 import type { Fault } from '../../emulators/shared/emulator.ts';
-import type { Stack } from '../../stack/index.ts';
 import { smmPart } from '../../stack/parts/smm.ts';
-import { gql, startTestStack } from '../helpers/stack.ts';
+import { useStack } from '../helpers/use-stack.ts';
 
-let stack: Stack;
+// breaker on with a high threshold: the circuit case below opens it on purpose
+const h = useStack([smmPart], { env: { BREAKER_THRESHOLD: '0' } });
 let emu: SmmEmulator;
 
-beforeAll(async () => {
-  // breaker on with a high threshold: the circuit case below opens it on purpose
-  stack = await startTestStack({ parts: [smmPart], env: { BREAKER_THRESHOLD: '0' } });
-  emu = stack.emulators.smm as SmmEmulator;
+beforeAll(() => {
+  emu = h.stack.emulators.smm as SmmEmulator;
 });
-afterAll(() => stack.close());
 beforeEach(() => emu.reset());
 
 interface Result {
@@ -79,7 +76,7 @@ const sent = (action: string) =>
   emu.calls(`sosyal/${action}`).map((c) => String((c.body as Record<string, string>).orders).split(','));
 
 async function run(mutation: string, field: 'smmRefill' | 'smmCancel', ids: string[]) {
-  const r = await gql<Record<string, Payload | null>>(stack.gatewayUrl, mutation, { ids });
+  const r = await h.send<Record<string, Payload | null>>(mutation, { ids });
   expect(r.errors).toBeUndefined();
   return r.data![field]!;
 }
@@ -161,24 +158,17 @@ describe.each([
 });
 
 describe('a chunk that cannot be sent', () => {
+  const local = useStack([smmPart], { env: { BREAKER_THRESHOLD: '1', BREAKER_HALF_OPEN_MS: '600000' } });
   it('an open circuit before chunk 2 marks chunks 2 and 3 NOT_SENT (safe to ask again)', async () => {
-    const local = await startTestStack({
-      parts: [smmPart],
-      env: { BREAKER_THRESHOLD: '1', BREAKER_HALF_OPEN_MS: '600000' },
-    });
-    try {
-      const e = local.emulators.smm as SmmEmulator;
-      const panel = e.panels.get('sosyal')!;
-      const ids = Array.from({ length: 250 }, () => String(panel.seedOrder(1, 100, 60_000)));
-      // an unrelated read opens sosyal's circuit (threshold 1) before the refill is asked
-      e.setFault({ kind: 'status', status: 503, match: 'sosyal/balance' });
-      await gql(local.gatewayUrl, '{ smmBalance(provider: "sosyal") { amount } }');
-      e.clearRequests();
-      const r = await gql<{ smmRefill: Payload }>(local.gatewayUrl, REFILL, { ids });
-      expect(e.calls('sosyal/refill')).toHaveLength(0);
-      expect(new Set(outcomes(r.data!.smmRefill))).toEqual(new Set(['NOT_SENT']));
-    } finally {
-      await local.close();
-    }
+    const e = local.stack.emulators.smm as SmmEmulator;
+    const panel = e.panels.get('sosyal')!;
+    const ids = Array.from({ length: 250 }, () => String(panel.seedOrder(1, 100, 60_000)));
+    // an unrelated read opens sosyal's circuit (threshold 1) before the refill is asked
+    e.setFault({ kind: 'status', status: 503, match: 'sosyal/balance' });
+    await local.send('{ smmBalance(provider: "sosyal") { amount } }');
+    e.clearRequests();
+    const r = await local.send<{ smmRefill: Payload }>(REFILL, { ids });
+    expect(e.calls('sosyal/refill')).toHaveLength(0);
+    expect(new Set(outcomes(r.data!.smmRefill))).toEqual(new Set(['NOT_SENT']));
   });
 });

@@ -2,13 +2,13 @@ import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDemoSmmEmulator, DEMO_PANELS, type SmmEmulator } from '../../emulators/smm/index.ts';
 import type { Fault } from '../../emulators/shared/emulator.ts';
-import { startStack, type Stack } from '../../stack/index.ts';
 import { smmPart } from '../../stack/parts/smm.ts';
 import { GATEWAY_SECRET_HEADER } from '../../lib/secret.ts';
-import { codes, gql, TEST_ENV } from '../helpers/stack.ts';
+import { codes, gql } from '../helpers/stack.ts';
+import { useStack } from '../helpers/use-stack.ts';
 
-let stack: Stack;
 let emu: SmmEmulator;
+let providers: unknown[];
 
 // The stack is pointed at an emulator started here, through SMM_PROVIDERS as a deployment
 // would be, with the third provider speaking the query-string encoding.
@@ -16,7 +16,7 @@ beforeAll(async () => {
   emu = createDemoSmmEmulator();
   const url = await emu.listen();
   const [sosyal, baostar] = DEMO_PANELS;
-  const providers = [
+  providers = [
     { id: 'sosyal', url: `${url}/sosyal/api/v2`, key: sosyal!.key, encoding: 'form' },
     { id: 'baostar', url: `${url}/baostar/api/v2`, key: baostar!.key, encoding: 'json', currency: 'VND' },
     {
@@ -28,18 +28,17 @@ beforeAll(async () => {
     },
     { id: 'keyless', url: `${url}/sosyal/api/v2` },
   ];
-  stack = await startStack({
-    parts: [smmPart],
-    env: { ...TEST_ENV, SMM_PROVIDERS: JSON.stringify(providers) },
-  });
 });
-afterAll(async () => {
-  await stack.close();
-  await emu.close();
-});
+afterAll(() => emu.close());
+// after the emulator's hooks: started once it listens, closed before it stops; not emulated,
+// so SMM_PROVIDERS is read as a deployment's would be
+const h = useStack([smmPart], () => ({
+  forceEmulators: false,
+  env: { SMM_PROVIDERS: JSON.stringify(providers) },
+}));
 beforeEach(() => emu.reset());
 
-const q = (query: string) => gql(stack.gatewayUrl, query);
+const q = (query: string) => h.send(query);
 const BALANCE = `{ smmBalance(provider: "sosyal") { amount } }`;
 const ADD = `mutation { smmAddOrder(provider: "sosyal", input: { service: "1", link: "https://x", quantity: 100 }) { order { id } userErrors { code } } }`;
 
@@ -101,8 +100,7 @@ describe('SMM upstream failures become the graph error vocabulary', () => {
 
   it('keeps partial results: one failing provider does not fail the other', async () => {
     emu.setFault({ kind: 'status', status: 500, match: 'baostar/' });
-    const r = await gql<{ a: unknown; b: unknown }>(
-      stack.gatewayUrl,
+    const r = await h.send<{ a: unknown; b: unknown }>(
       `{ a: smmBalance(provider: "sosyal") { amount } b: smmProviders { id balance { amount } } }`,
     );
     expect(r.data!.a).toEqual({ amount: '100.84292' });
@@ -133,7 +131,7 @@ describe('SMM encodings', () => {
 
 describe('subgraph secret', () => {
   it('refuses a request without the gateway secret with 401', async () => {
-    const res = await request(stack.subgraphs.smm!.url, {
+    const res = await request(h.stack.subgraphs.smm!.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: '{ smmProviders { id } }' }),
@@ -143,12 +141,12 @@ describe('subgraph secret', () => {
   });
 
   it('refuses a wrong secret and accepts the right one', async () => {
-    const wrong = await gql(stack.subgraphs.smm!.url, '{ smmProviders { id } }', undefined, {
+    const wrong = await gql(h.stack.subgraphs.smm!.url, '{ smmProviders { id } }', undefined, {
       [GATEWAY_SECRET_HEADER]: 'nope',
     });
     expect(wrong.status).toBe(401);
-    const right = await gql(stack.subgraphs.smm!.url, '{ smmProviders { id } }', undefined, {
-      [GATEWAY_SECRET_HEADER]: stack.secret,
+    const right = await gql(h.stack.subgraphs.smm!.url, '{ smmProviders { id } }', undefined, {
+      [GATEWAY_SECRET_HEADER]: h.stack.secret,
     });
     expect(right.status).toBe(200);
     expect(right.errors).toBeUndefined();

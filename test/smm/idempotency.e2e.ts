@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDemoSmmEmulator, DEMO_PANELS, type SmmEmulator } from '../../emulators/smm/index.ts';
-import { startStack, type Stack } from '../../stack/index.ts';
 import { smmPart } from '../../stack/parts/smm.ts';
-import { codes, gql, TEST_ENV } from '../helpers/stack.ts';
+import { codes } from '../helpers/stack.ts';
+import { useStack } from '../helpers/use-stack.ts';
 import { REDIS_BIN, startRedis } from '../helpers/redis.ts';
 
 let emu: SmmEmulator;
 let redis: Awaited<ReturnType<typeof startRedis>> | undefined;
-const replicas: Stack[] = [];
+let env: NodeJS.ProcessEnv;
 
 const ADD = /* GraphQL */ `
   mutation Add($input: SmmAddOrderInput!, $key: String) {
@@ -32,8 +32,7 @@ beforeAll(async () => {
   const p = DEMO_PANELS[0]!;
   if (REDIS_BIN) redis = await startRedis();
   else console.warn('redis-server is not installed: replicas share no store, the race test is skipped');
-  const env = {
-    ...TEST_ENV,
+  env = {
     UPSTREAM_TIMEOUT_MS: '1500',
     IDEMPOTENCY_WAIT_MS: '5000',
     SMM_PROVIDERS: JSON.stringify([
@@ -43,17 +42,18 @@ beforeAll(async () => {
     ]),
     ...(redis ? { REDIS_URL: redis.url, REDIS_PREFIX: `idem-e2e-${Date.now()}:` } : {}),
   };
-  for (let i = 0; i < 2; i++) replicas.push(await startStack({ parts: [smmPart], env }));
 });
 afterAll(async () => {
-  for (const r of replicas) await r.close();
   await emu.close();
   await redis?.stop();
 });
+// after the hooks above: both start once the panel and Redis are up, and close before they stop;
+// not emulated, so SMM_PROVIDERS is read as a deployment's would be
+const replicas = [0, 1].map(() => useStack([smmPart], () => ({ forceEmulators: false, env })));
 beforeEach(() => emu.reset());
 
 const add = (replica: number, key: string | null, inp: Record<string, unknown> = input) =>
-  gql<AddResult>(replicas[replica]!.gatewayUrl, ADD, { input: inp, key });
+  replicas[replica]!.send<AddResult>(ADD, { input: inp, key });
 
 describe('idempotent smmAddOrder', () => {
   it('places the order once for a repeated key and returns the same order', async () => {
@@ -101,9 +101,9 @@ describe('idempotent smmAddOrder', () => {
   });
 
   it.skipIf(!REDIS_BIN)('shares the services cache between replicas', async () => {
-    await gql(replicas[0]!.gatewayUrl, '{ smmServices(provider: "cold") { id } }');
+    await replicas[0]!.send('{ smmServices(provider: "cold") { id } }');
     expect(emu.calls('sosyal/services')).toHaveLength(1);
-    const r = await gql(replicas[1]!.gatewayUrl, '{ smmServices(provider: "cold") { id } }');
+    const r = await replicas[1]!.send('{ smmServices(provider: "cold") { id } }');
     expect(r.errors).toBeUndefined();
     expect(emu.calls('sosyal/services')).toHaveLength(1);
   });
