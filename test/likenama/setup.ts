@@ -1,13 +1,16 @@
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { beforeEach } from 'vitest';
 import type { LikenamaEmulator } from '../../emulators/likenama/index.ts';
 import { likenamaPart } from '../../stack/parts/likenama.ts';
 import { resetBreakers } from '../../subgraphs/shared/breaker.ts';
 import type { Stack } from '../../stack/index.ts';
-import { gql, startTestStack, type GqlResult } from '../helpers/stack.ts';
+import type { GqlResult } from '../helpers/stack.ts';
+import { useStack, type StackHandle } from '../helpers/use-stack.ts';
 
 export interface LikenamaHarness {
-  stack: Stack;
-  emu: LikenamaEmulator;
+  readonly stack: Stack;
+  readonly emu: LikenamaEmulator;
+  /** a generated client document through the gateway, as the user of `token` */
+  query: StackHandle['query'];
   /** GraphQL through the gateway as the user of `token` (no header when undefined) */
   q<T = Record<string, unknown>>(
     query: string,
@@ -18,14 +21,17 @@ export interface LikenamaHarness {
 
 /** Starts the gateway with only the Likenama subgraph and its emulator; resets both per test. */
 export function useLikenamaStack(): LikenamaHarness {
-  const h = {} as LikenamaHarness;
-  beforeAll(async () => {
-    h.stack = await startTestStack({ parts: [likenamaPart] });
-    h.emu = h.stack.emulators.likenama as LikenamaEmulator;
-    h.q = (query, token, variables) =>
-      gql(h.stack.gatewayUrl, query, variables, token === undefined ? {} : { 'x-likenama-token': token });
-  });
-  afterAll(() => h.stack?.close());
+  const s = useStack([likenamaPart]);
+  const h: LikenamaHarness = {
+    get stack() {
+      return s.stack;
+    },
+    get emu() {
+      return s.stack.emulators.likenama as LikenamaEmulator;
+    },
+    query: s.query,
+    q: (query, token, variables) => s.send(query, variables, asUser(token)),
+  };
   // fault tests fail calls on purpose: each test starts with Likenama's circuit closed again
   beforeEach(() => {
     h.emu.reset();
@@ -33,3 +39,7 @@ export function useLikenamaStack(): LikenamaHarness {
   });
   return h;
 }
+
+/** The header that makes a request the user's of `token` (none when undefined). */
+export const asUser = (token: string | undefined): Record<string, string> =>
+  token === undefined ? {} : { 'x-likenama-token': token };

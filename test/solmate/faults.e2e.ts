@@ -1,18 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNT, DEMO_AGENCY_ACCOUNT } from '../../emulators/solmate/index.ts';
 import { buildSubgraphServer } from '../../subgraphs/shared/server.ts';
 import { solmateConfigFromEnv } from '../../subgraphs/solmate/config.ts';
 import { createSolmateSubgraph } from '../../subgraphs/solmate/subgraph.ts';
 import { codes } from '../helpers/stack.ts';
-import { basic, CREATE, SEED, startSolmateStack, validCreate, type SolmateStack } from './helpers.ts';
+import { basic, CREATE, SEED, useSolmateStack, validCreate } from './helpers.ts';
 import { maskAuthorization } from '../../emulators/shared/emulator.ts';
 
-let s: SolmateStack;
-
-beforeAll(async () => {
-  s = await startSolmateStack();
-});
-afterAll(() => s.stack.close());
+const s = useSolmateStack();
 beforeEach(() => s.emu.reset());
 
 const READ = `{ order(id: "${SEED.running}") { id title } }`;

@@ -1,23 +1,30 @@
 import type { SolmateEmulator } from '../../emulators/solmate/index.ts';
 import type { Stack } from '../../stack/index.ts';
 import { solmatePart } from '../../stack/parts/solmate.ts';
-import { gql, startTestStack, type GqlResult } from '../helpers/stack.ts';
+import { useStack, type StackHandle } from '../helpers/use-stack.ts';
 
 export interface SolmateStack {
-  stack: Stack;
-  emu: SolmateEmulator;
-  /** GraphQL through the gateway */
-  q<T = Record<string, unknown>>(
-    query: string,
-    variables?: Record<string, unknown>,
-    headers?: Record<string, string>,
-  ): Promise<GqlResult<T>>;
+  readonly stack: Stack;
+  readonly emu: SolmateEmulator;
+  /** a generated client document through the gateway */
+  query: StackHandle['query'];
+  /** GraphQL written inline through the gateway */
+  q: StackHandle['send'];
 }
 
-export async function startSolmateStack(env: NodeJS.ProcessEnv = {}): Promise<SolmateStack> {
-  const stack = await startTestStack({ parts: [solmatePart], env });
-  const emu = stack.emulators.solmate as SolmateEmulator;
-  return { stack, emu, q: (query, variables, headers) => gql(stack.gatewayUrl, query, variables, headers) };
+/** A gateway with only the Solmate subgraph and its emulator, for the enclosing describe block. */
+export function useSolmateStack(env: NodeJS.ProcessEnv = {}): SolmateStack {
+  const s = useStack([solmatePart], { env });
+  return {
+    get stack() {
+      return s.stack;
+    },
+    get emu() {
+      return s.stack.emulators.solmate as SolmateEmulator;
+    },
+    query: s.query,
+    q: s.send,
+  };
 }
 
 export const basic = (user: string, password: string) =>

@@ -1,23 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { SOLMATE_DISTRICTS } from '../../emulators/solmate/index.ts';
 import { GATEWAY_SECRET_HEADER } from '../../lib/secret.ts';
 import { codes, gql } from '../helpers/stack.ts';
-import {
-  CREATE,
-  SEED,
-  startSolmateStack,
-  UPDATE,
-  validCreate,
-  validUpdate,
-  type SolmateStack,
-} from './helpers.ts';
+import { CREATE, SEED, UPDATE, useSolmateStack, validCreate, validUpdate } from './helpers.ts';
 
-let s: SolmateStack;
-
-beforeAll(async () => {
-  s = await startSolmateStack();
-});
-afterAll(() => s.stack.close());
+const s = useSolmateStack();
 beforeEach(() => {
   s.emu.reset();
   s.emu.solmate.reviewMs = 60_000;
@@ -504,11 +491,7 @@ describe('the later dialect', () => {
 });
 
 describe('SOLMATE_UPDATE_DISTRICTS_KEY=district', () => {
-  let other: SolmateStack;
-  beforeAll(async () => {
-    other = await startSolmateStack({ SOLMATE_UPDATE_DISTRICTS_KEY: 'district' });
-  });
-  afterAll(() => other.stack.close());
+  const other = useSolmateStack({ SOLMATE_UPDATE_DISTRICTS_KEY: 'district' });
 
   it("sends the districts of an update under the seed example's key", async () => {
     const r = await other.q<{ updateOrder: Payload }>(UPDATE, {

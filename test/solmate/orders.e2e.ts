@@ -1,18 +1,13 @@
 import { request } from 'undici';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNT } from '../../emulators/solmate/index.ts';
 import { GATEWAY_SECRET_HEADER } from '../../lib/secret.ts';
 import { codes, gql } from '../helpers/stack.ts';
-import { basic, ORDER_FIELDS, SEED, startSolmateStack, type SolmateStack } from './helpers.ts';
+import { basic, ORDER_FIELDS, SEED, useSolmateStack } from './helpers.ts';
 import { maskAuthorization } from '../../emulators/shared/emulator.ts';
 
-let s: SolmateStack;
-
 // A low bound makes the concurrency limit observable with a handful of ids.
-beforeAll(async () => {
-  s = await startSolmateStack({ SOLMATE_CONCURRENCY: '4', SOLMATE_MAX_IDS: '50' });
-});
-afterAll(() => s.stack.close());
+const s = useSolmateStack({ SOLMATE_CONCURRENCY: '4', SOLMATE_MAX_IDS: '50' });
 beforeEach(() => s.emu.reset());
 
 const ORDER = /* GraphQL */ `
