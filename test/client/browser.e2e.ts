@@ -8,8 +8,7 @@ import { appConfig } from '../../client/app/vite.config.ts';
 import { GRAPHIQL_OUT_DIR, graphiqlConfig } from '../../client/graphiql/vite.config.ts';
 import type { SmmEmulator } from '../../emulators/smm/index.ts';
 import { parts } from '../../stack/parts/index.ts';
-import type { Stack } from '../../stack/index.ts';
-import { startTestStack } from '../helpers/stack.ts';
+import { useStack } from '../helpers/use-stack.ts';
 import { maskSecret } from '../../emulators/shared/emulator.ts';
 
 // Debian's chromium package (`apt-get install -y chromium`), driven by playwright-core: no
@@ -31,7 +30,6 @@ const CHROMIUM_ARGS = [
 ];
 const SHOTS = new URL('../../test-results/screenshots/', import.meta.url).pathname;
 
-let stack: Stack;
 let emu: SmmEmulator;
 let vite: ViteDevServer;
 let appUrl: string;
@@ -46,17 +44,24 @@ const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`
 const addCalls = () => emu.calls('sosyal/add');
 
 describe.skipIf(!hasChromium)('the example app and /graphiql in headless Chromium', () => {
+  // before the hook below, which builds the app against this stack's gateway
+  const h = useStack(parts);
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    stack = await startTestStack({ parts });
-    emu = stack.emulators.smm as SmmEmulator;
-    gatewayOrigin = new URL(stack.gatewayUrl).origin;
+    emu = h.stack.emulators.smm as SmmEmulator;
+    gatewayOrigin = new URL(h.stack.gatewayUrl).origin;
     if (!existsSync(join(GRAPHIQL_OUT_DIR, 'index.html'))) await build(graphiqlConfig());
 
     vite = await createServer({
-      ...appConfig(stack.gatewayUrl),
+      ...appConfig(h.stack.gatewayUrl),
       logLevel: 'error',
-      server: { ...appConfig(stack.gatewayUrl).server, host: '127.0.0.1', port: 0, hmr: false, watch: null },
+      server: {
+        ...appConfig(h.stack.gatewayUrl).server,
+        host: '127.0.0.1',
+        port: 0,
+        hmr: false,
+        watch: null,
+      },
     });
     await vite.listen();
     appUrl = vite.resolvedUrls!.local[0]!;
@@ -79,12 +84,11 @@ describe.skipIf(!hasChromium)('the example app and /graphiql in headless Chromiu
   afterAll(async () => {
     await context?.close();
     await vite?.close();
-    await stack?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   beforeEach(() => {
-    for (const e of Object.values(stack.emulators)) e.clearRequests();
+    for (const e of Object.values(h.stack.emulators)) e.clearRequests();
   });
 
   it('shows every provider’s balance', async () => {
@@ -210,12 +214,12 @@ describe.skipIf(!hasChromium)('the example app and /graphiql in headless Chromiu
     expect(await row('102341285566').locator('td').nth(4).textContent()).toBe('台北信義市府、台北士林天母');
     await row('102341285566').getByRole('button', { name: 'Pause' }).click();
     await expect.poll(() => row('102341285566').locator('.badge').textContent()).toBe('STOPPED');
-    expect(stack.emulators.solmate!.calls('pauseOrder')).toHaveLength(1);
+    expect(h.stack.emulators.solmate!.calls('pauseOrder')).toHaveLength(1);
     await shot('10-solmate-orders');
   });
 
   it('creates an ad order with the district picker; a bad budget is a userError at its field', async () => {
-    const solmate = stack.emulators.solmate!;
+    const solmate = h.stack.emulators.solmate!;
     await page.getByTestId('field-title').fill('E2E 測試廣告');
     await page.getByTestId('field-network').selectOption('SALON');
     await page.getByTestId('field-model').selectOption('CPV');
@@ -298,7 +302,7 @@ describe.skipIf(!hasChromium)('the example app and /graphiql in headless Chromiu
       .toBe('SHOWING');
     expect(await page.getByTestId('campaign-2420').locator('.badge').textContent()).toBe('REJECTED');
     await expect.poll(() => page.getByTestId('products-table').locator('tr').count()).toBeGreaterThan(0);
-    const sent = stack.emulators.likenama!.calls().map((r) => r.headers.authorization);
+    const sent = h.stack.emulators.likenama!.calls().map((r) => r.headers.authorization);
     expect(new Set(sent)).toEqual(new Set(['demo-locked-token', 'demo-phoebe-token'].map(maskSecret)));
     await shot('16-likenama');
   });

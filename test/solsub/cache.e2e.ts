@@ -1,13 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_CLUSTERS, type SolsubEmulator } from '../../emulators/solsub/index.ts';
 import { solsubPart } from '../../stack/parts/solsub.ts';
-import type { Stack } from '../../stack/index.ts';
 import type { StackPart } from '../../stack/part.ts';
 import { solsubConfigFromEnv } from '../../subgraphs/solsub/config.ts';
 import { resetBreakers } from '../../subgraphs/shared/breaker.ts';
 import { MemoryStore } from '../../subgraphs/shared/store.ts';
 import { createSolsubSubgraph, statusCacheOn } from '../../subgraphs/solsub/subgraph.ts';
-import { codes, gql, startTestStack } from '../helpers/stack.ts';
+import { codes } from '../helpers/stack.ts';
+import { useStack } from '../helpers/use-stack.ts';
 import { maskSecret } from '../../emulators/shared/emulator.ts';
 
 const { admin, noTrial, user } = DEMO_CLUSTERS;
@@ -42,16 +42,15 @@ interface Status {
 
 /** A stack whose subgraph definition stays reachable, so each test starts with an empty cache. */
 function harness(env: Record<string, string>) {
-  const h = {} as { stack: Stack; emu: SolsubEmulator; subgraph: ReturnType<typeof createSolsubSubgraph> };
+  const h = {} as { emu: SolsubEmulator; subgraph: ReturnType<typeof createSolsubSubgraph> };
   const part: StackPart = {
     ...solsubPart,
     subgraph: (e) => (h.subgraph = createSolsubSubgraph(solsubConfigFromEnv(e), { env: e })),
   };
-  beforeAll(async () => {
-    h.stack = await startTestStack({ parts: [part], env });
-    h.emu = h.stack.emulators.solsub as SolsubEmulator;
+  const s = useStack([part], { env });
+  beforeAll(() => {
+    h.emu = s.stack.emulators.solsub as SolsubEmulator;
   });
-  afterAll(() => h.stack.close());
   // the cache's own clock: a test reaches a TTL by moving it, not by sleeping past it
   const clock = { now: Date.now() };
   const advance = (ms: number) => (clock.now += ms);
@@ -62,10 +61,9 @@ function harness(env: Record<string, string>) {
     h.subgraph.shared.statusCache = statusCacheOn(new MemoryStore(50_000, true, 30_000, () => clock.now));
   });
   const status = (id: string, headers: Record<string, string> = {}) =>
-    gql<{ matchIdStatus: Status }>(h.stack.gatewayUrl, STATUS, { id }, headers);
+    s.send<{ matchIdStatus: Status }>(STATUS, { id }, headers);
   const create = (id: string, headers: Record<string, string> = {}) =>
-    gql<{ createMatchId: { matchId: { matchId: string } | null; userErrors: Array<{ code: string }> } }>(
-      h.stack.gatewayUrl,
+    s.send<{ createMatchId: { matchId: { matchId: string } | null; userErrors: Array<{ code: string }> } }>(
       CREATE,
       { id },
       headers,

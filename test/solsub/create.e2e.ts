@@ -1,21 +1,18 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_CLUSTERS, HIT_LIMIT, type SolsubEmulator } from '../../emulators/solsub/index.ts';
 import { solsubPart } from '../../stack/parts/solsub.ts';
-import type { Stack } from '../../stack/index.ts';
 import { resetBreakers } from '../../subgraphs/shared/breaker.ts';
-import { codes, gql, startTestStack, type GqlResult } from '../helpers/stack.ts';
+import { codes, type GqlResult } from '../helpers/stack.ts';
+import { useStack } from '../helpers/use-stack.ts';
 import { maskSecret } from '../../emulators/shared/emulator.ts';
 
 const { admin, noTrial, user } = DEMO_CLUSTERS;
 
-let stack: Stack;
+const h = useStack([solsubPart], { env: { SOLSUB_CACHE_TTL_MS: '0' } });
 let emu: SolsubEmulator;
-
-beforeAll(async () => {
-  stack = await startTestStack({ parts: [solsubPart], env: { SOLSUB_CACHE_TTL_MS: '0' } });
-  emu = stack.emulators.solsub as SolsubEmulator;
+beforeAll(() => {
+  emu = h.stack.emulators.solsub as SolsubEmulator;
 });
-afterAll(() => stack.close());
 // each test starts with closed circuits: fault tests fail on purpose, more than a breaker takes
 beforeEach(() => {
   emu.reset();
@@ -46,7 +43,7 @@ interface Payload {
 }
 
 const create = (id: string, headers: Record<string, string> = {}) =>
-  gql<{ createMatchId: Payload }>(stack.gatewayUrl, CREATE, { id }, headers);
+  h.send<{ createMatchId: Payload }>(CREATE, { id }, headers);
 const creates = () => emu.calls('create-match-id');
 const upstreamOf = (r: GqlResult) => r.errors?.[0]?.extensions?.upstream;
 const DAY_MS = 24 * 60 * 60_000;
@@ -71,8 +68,7 @@ describe('SolSub createMatchId', () => {
     expect(call!.headers['content-type']).toBe('application/json');
     const row = emu.matchId(admin.name, 'MATCH_001')!;
     expect(row).toMatchObject({ isTrial: true, hitLimit: HIT_LIMIT, hitsUsed: 0 });
-    const s = await gql<{ matchIdStatus: { state: string } }>(
-      stack.gatewayUrl,
+    const s = await h.send<{ matchIdStatus: { state: string } }>(
       '{ matchIdStatus(matchId: "MATCH_001") { state } }',
     );
     expect(s.data!.matchIdStatus.state).toBe('TRIAL_ACTIVE');

@@ -1,23 +1,20 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Fault } from '../../emulators/shared/emulator.ts';
 import { DEMO_CLUSTERS, HIT_LIMIT, type SolsubEmulator } from '../../emulators/solsub/index.ts';
 import { solsubPart } from '../../stack/parts/solsub.ts';
-import type { Stack } from '../../stack/index.ts';
 import { resetBreakers } from '../../subgraphs/shared/breaker.ts';
-import { codes, gql, startTestStack, type GqlResult } from '../helpers/stack.ts';
+import { codes, type GqlResult } from '../helpers/stack.ts';
+import { useStack } from '../helpers/use-stack.ts';
 import { maskSecret } from '../../emulators/shared/emulator.ts';
 
 const { admin, noTrial, user } = DEMO_CLUSTERS;
 
-let stack: Stack;
-let emu: SolsubEmulator;
-
 // the cache is off here: every request that is not a repeat within itself reaches SolSub
-beforeAll(async () => {
-  stack = await startTestStack({ parts: [solsubPart], env: { SOLSUB_CACHE_TTL_MS: '0' } });
-  emu = stack.emulators.solsub as SolsubEmulator;
+const h = useStack([solsubPart], { env: { SOLSUB_CACHE_TTL_MS: '0' } });
+let emu: SolsubEmulator;
+beforeAll(() => {
+  emu = h.stack.emulators.solsub as SolsubEmulator;
 });
-afterAll(() => stack.close());
 // each test starts with closed circuits: fault tests fail on purpose, more than a breaker takes
 beforeEach(() => {
   emu.reset();
@@ -55,7 +52,7 @@ interface Status {
 }
 
 const status = (id: string, headers: Record<string, string> = {}) =>
-  gql<{ matchIdStatus: Status }>(stack.gatewayUrl, STATUS, { id }, headers);
+  h.send<{ matchIdStatus: Status }>(STATUS, { id }, headers);
 const checks = () => emu.calls('check-match-id');
 const checkedIds = () => checks().map((r) => r.query.match_id);
 const upstreamOf = (r: GqlResult) => r.errors?.[0]?.extensions?.upstream;
@@ -151,7 +148,7 @@ describe('SolSub matchIdStatus: the HTTP status is the answer', () => {
 describe('SolSub matchIdStatuses', () => {
   it('answers in the order asked, one check per distinct id', async () => {
     const ids = ['TRIAL_001', 'PAID_001', 'NOPE', 'PAID_001', 'EXPIRED_001', 'TRIAL_001'];
-    const r = await gql<{ matchIdStatuses: Status[] }>(stack.gatewayUrl, STATUSES, { ids });
+    const r = await h.send<{ matchIdStatuses: Status[] }>(STATUSES, { ids });
     expect(r.errors).toBeUndefined();
     expect(r.data!.matchIdStatuses.map((s) => [s.matchId, s.state])).toEqual([
       ['TRIAL_001', 'TRIAL_ACTIVE'],
@@ -165,8 +162,7 @@ describe('SolSub matchIdStatuses', () => {
   });
 
   it('checks an id once across aliases, lists and repeats of one request', async () => {
-    const r = await gql(
-      stack.gatewayUrl,
+    const r = await h.send(
       `query($ids: [String!]!) {
         a: matchIdStatus(matchId: "PAID_001") { state }
         b: matchIdStatus(matchId: "PAID_001") { active detail }
@@ -182,7 +178,7 @@ describe('SolSub matchIdStatuses', () => {
   });
 
   it('a failed check is null with an error at its index; the other checks arrive', async () => {
-    const r = await gql(stack.gatewayUrl, STATUSES, { ids: ['PAID_001', 'LIMIT_001'] });
+    const r = await h.send(STATUSES, { ids: ['PAID_001', 'LIMIT_001'] });
     const statuses = (r.data as { matchIdStatuses: Array<{ matchId: string } | null> }).matchIdStatuses;
     expect(statuses.map((x) => x?.matchId ?? null)).toEqual(['PAID_001', null]);
     expect(codes(r)).toEqual([{ path: 'matchIdStatuses.1', code: 'RATE_LIMITED' }]);
@@ -209,7 +205,7 @@ describe('SolSub input validation', () => {
     async (bad) => {
       const r1 = await status(bad);
       expect(codes(r1)).toEqual([{ path: 'matchIdStatus', code: 'BAD_USER_INPUT' }]);
-      const r2 = await gql(stack.gatewayUrl, STATUSES, { ids: ['PAID_001', bad] });
+      const r2 = await h.send(STATUSES, { ids: ['PAID_001', bad] });
       expect(codes(r2)).toEqual([{ path: 'matchIdStatuses', code: 'BAD_USER_INPUT' }]);
       expect(r2.errors![0]!.extensions!.field).toEqual(['matchIds', '1']);
       expect(emu.requests).toHaveLength(0);
@@ -225,10 +221,9 @@ describe('SolSub input validation', () => {
 
   it('refuses more than 100 distinct ids in one request before any call', async () => {
     const ids = Array.from({ length: 101 }, (_, i) => `ID_${i}`);
-    const r = await gql(stack.gatewayUrl, STATUSES, { ids });
+    const r = await h.send(STATUSES, { ids });
     expect(codes(r)).toEqual([{ path: 'matchIdStatuses', code: 'BAD_USER_INPUT' }]);
-    const r2 = await gql(
-      stack.gatewayUrl,
+    const r2 = await h.send(
       `query($a: [String!]!, $b: [String!]!) { a: matchIdStatuses(matchIds: $a) { state } b: matchIdStatuses(matchIds: $b) { state } }`,
       { a: ids.slice(0, 60), b: ids.slice(40, 101) },
     );
@@ -238,7 +233,7 @@ describe('SolSub input validation', () => {
 
   it('takes a list of 100 and checks each distinct id once', async () => {
     const ids = Array.from({ length: 95 }, (_, i) => `ID_${i}`);
-    const r = await gql<{ matchIdStatuses: Status[] }>(stack.gatewayUrl, STATUSES, {
+    const r = await h.send<{ matchIdStatuses: Status[] }>(STATUSES, {
       ids: [...ids, ...ids.slice(0, 5)],
     });
     expect(r.errors).toBeUndefined();
