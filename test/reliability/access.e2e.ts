@@ -3,27 +3,23 @@
 // to start open on a public address with server-side credentials.
 import { createHash } from 'node:crypto';
 import { request } from 'undici';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Stack } from '../../stack/index.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { smmPart } from '../../stack/parts/smm.ts';
 import { GATEWAY_SECRET_HEADER } from '../../lib/secret.ts';
 import { gql, startTestStack } from '../helpers/stack.ts';
+import { useStack } from '../helpers/use-stack.ts';
 import { getText, metricValue, opsUrl } from './helpers.ts';
 
 const KEY_A = 'gw-key-a-0123456789abcdef';
 const KEY_B = 'gw-key-b-fedcba9876543210';
 const QUERY = '{ smmBalance(provider: "sosyal") { amount currency } }';
-let stack: Stack;
 
-beforeAll(async () => {
-  stack = await startTestStack({ parts: [smmPart], env: { GATEWAY_API_KEYS: `${KEY_A},${KEY_B}` } });
-});
-afterAll(() => stack?.close());
-beforeEach(() => stack.emulators.smm!.reset());
+const h = useStack([smmPart], { env: { GATEWAY_API_KEYS: `${KEY_A},${KEY_B}` } });
+beforeEach(() => h.stack.emulators.smm!.reset());
 
 const auth = (key: string) => ({ authorization: `Bearer ${key}` });
 const subgraphQueries = async () =>
-  metricValue((await getText(opsUrl(stack, '/metrics'), auth(KEY_A))).text, 'graphql_requests_total', {
+  metricValue((await getText(opsUrl(h.stack, '/metrics'), auth(KEY_A))).text, 'graphql_requests_total', {
     service: 'smm',
     operation: 'query',
   });
@@ -37,12 +33,12 @@ describe('gateway API keys', () => {
     ['the key as Basic', { authorization: `Basic ${KEY_A}` }],
   ])('refuses %s with 401 and calls no subgraph', async (_what, headers: Record<string, string>) => {
     const before = await subgraphQueries();
-    const r = await gql(stack.gatewayUrl, QUERY, undefined, headers);
+    const r = await h.send(QUERY, undefined, headers);
     expect(r.status).toBe(401);
     expect(r.headers['www-authenticate']).toBe('Bearer realm="gateway"');
     expect(r.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
     expect(r.data).toBeUndefined();
-    expect(stack.emulators.smm!.requests).toHaveLength(0);
+    expect(h.stack.emulators.smm!.requests).toHaveLength(0);
     expect(await subgraphQueries()).toBe(before);
   });
 
@@ -50,7 +46,7 @@ describe('gateway API keys', () => {
     ['the first key', KEY_A],
     ['the second key', KEY_B],
   ])('answers with %s', async (_what, key) => {
-    const r = await gql(stack.gatewayUrl, QUERY, undefined, auth(key));
+    const r = await h.send(QUERY, undefined, auth(key));
     expect(r.status).toBe(200);
     expect(r.errors).toBeUndefined();
     expect(r.data).toEqual({ smmBalance: { amount: '100.84292', currency: 'USD' } });
@@ -60,7 +56,7 @@ describe('gateway API keys', () => {
     const hash = createHash('sha256').update(QUERY).digest('hex');
     const ext = encodeURIComponent(JSON.stringify({ persistedQuery: { version: 1, sha256Hash: hash } }));
     for (const qs of [`?query=${encodeURIComponent(QUERY)}`, `?extensions=${ext}`]) {
-      const res = await request(`${stack.gatewayUrl}${qs}`, {
+      const res = await request(`${h.stack.gatewayUrl}${qs}`, {
         headers: { accept: 'text/html,application/json', 'apollo-require-preflight': 'true' },
       });
       expect(res.statusCode).toBe(401);
@@ -69,17 +65,17 @@ describe('gateway API keys', () => {
   });
 
   it("keeps the browser's landing page (Sandbox) reachable without a key", async () => {
-    const res = await request(stack.gatewayUrl, { headers: { accept: 'text/html' } });
+    const res = await request(h.stack.gatewayUrl, { headers: { accept: 'text/html' } });
     expect(res.statusCode).toBe(200);
     expect(String(res.headers['content-type'])).toMatch(/text\/html/);
     await res.body.dump();
   });
 
   it('serves /health and /ready without a key, /metrics only with one', async () => {
-    expect((await getText(opsUrl(stack, '/health'))).status).toBe(200);
-    expect((await getText(opsUrl(stack, '/ready'))).status).toBe(200);
-    expect((await getText(opsUrl(stack, '/metrics'))).status).toBe(401);
-    expect((await getText(opsUrl(stack, '/metrics'), auth(KEY_B))).status).toBe(200);
+    expect((await getText(opsUrl(h.stack, '/health'))).status).toBe(200);
+    expect((await getText(opsUrl(h.stack, '/ready'))).status).toBe(200);
+    expect((await getText(opsUrl(h.stack, '/metrics'))).status).toBe(401);
+    expect((await getText(opsUrl(h.stack, '/metrics'), auth(KEY_B))).status).toBe(200);
   });
 });
 
@@ -90,16 +86,16 @@ describe('gateway → subgraph secret', () => {
   ])(
     'a subgraph called %s answers 401 and calls no upstream',
     async (_what, headers: Record<string, string>) => {
-      const r = await gql(stack.subgraphs.smm!.url, QUERY, undefined, headers);
+      const r = await gql(h.stack.subgraphs.smm!.url, QUERY, undefined, headers);
       expect(r.status).toBe(401);
       expect(r.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
-      expect(stack.emulators.smm!.requests).toHaveLength(0);
+      expect(h.stack.emulators.smm!.requests).toHaveLength(0);
     },
   );
 
   it('a subgraph called with the secret answers', async () => {
-    const r = await gql(stack.subgraphs.smm!.url, QUERY, undefined, {
-      [GATEWAY_SECRET_HEADER]: stack.secret,
+    const r = await gql(h.stack.subgraphs.smm!.url, QUERY, undefined, {
+      [GATEWAY_SECRET_HEADER]: h.stack.secret,
     });
     expect(r.status).toBe(200);
     expect(r.errors).toBeUndefined();

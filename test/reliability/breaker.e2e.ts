@@ -2,32 +2,27 @@
 // BREAKER_THRESHOLD consecutive transport failures or 5xx, fails fast without calling upstream,
 // shows in /ready, and lets one probe through after BREAKER_HALF_OPEN_MS.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Stack } from '../../stack/index.ts';
 import { parts } from '../../stack/parts/index.ts';
 import { shiftableClock } from '../helpers/clock.ts';
-import { gql, startTestStack, type GqlResult } from '../helpers/stack.ts';
+import type { GqlResult } from '../helpers/stack.ts';
+import { useStack } from '../helpers/use-stack.ts';
 import { rowOf, type ApiName } from './apis.ts';
 import { getJson, opsUrl } from './helpers.ts';
 
 const THRESHOLD = 3;
 // long, so that no slow run reaches it by itself: the tests move the clock past it
 const HALF_OPEN_MS = 60_000;
-let stack: Stack;
 let n = 0;
 
-beforeAll(async () => {
-  stack = await startTestStack({
-    parts,
-    env: { BREAKER_THRESHOLD: String(THRESHOLD), BREAKER_HALF_OPEN_MS: String(HALF_OPEN_MS) },
-  });
+const h = useStack(parts, {
+  env: { BREAKER_THRESHOLD: String(THRESHOLD), BREAKER_HALF_OPEN_MS: String(HALF_OPEN_MS) },
 });
-afterAll(() => stack?.close());
 // the half-open delay is reached by moving the clock, not by sleeping through it
 let clock: ReturnType<typeof shiftableClock>;
 beforeAll(() => void (clock = shiftableClock()));
 afterAll(() => clock.restore());
 beforeEach(() => {
-  for (const e of Object.values(stack.emulators)) e.reset();
+  for (const e of Object.values(h.stack.emulators)) e.reset();
 });
 
 interface Ready {
@@ -37,13 +32,13 @@ interface Ready {
     { status: string; upstreams: Array<{ upstream: string; api: string; state: string }> }
   >;
 }
-const ready = async () => (await getJson<Ready>(opsUrl(stack, '/ready'))).body;
+const ready = async () => (await getJson<Ready>(opsUrl(h.stack, '/ready'))).body;
 const statesOf = async (api: ApiName) =>
   Object.fromEntries((await ready()).subgraphs[api]!.upstreams.map((u) => [u.upstream, u.state]));
 
 const read = (name: ApiName) => {
   const row = rowOf(name);
-  return gql(stack.gatewayUrl, `{ target: ${row.read(++n)} }`, undefined, row.headers);
+  return h.send(`{ target: ${row.read(++n)} }`, undefined, row.headers);
 };
 const targetErrors = (r: GqlResult) => (r.errors ?? []).filter((e) => e.path?.[0] === 'target');
 const isCircuitOpen = (r: GqlResult) =>
@@ -53,7 +48,7 @@ const isCircuitOpen = (r: GqlResult) =>
 
 describe.each(parts.map((p) => p.name))('%s circuit breaker', (name) => {
   const row = rowOf(name);
-  const emu = () => stack.emulators[name]!;
+  const emu = () => h.stack.emulators[name]!;
 
   it('opens after consecutive 5xx, fails fast without calling upstream, then probes back', async () => {
     emu().setFault({ kind: 'status', status: 503, match: row.readMatch });
@@ -83,9 +78,8 @@ describe.each(parts.map((p) => p.name))('%s circuit breaker', (name) => {
 });
 
 describe('what the breaker counts (SMM)', () => {
-  const emu = () => stack.emulators.smm!;
-  const balance = (provider: string) =>
-    gql(stack.gatewayUrl, `{ target: smmBalance(provider: "${provider}") { amount } }`);
+  const emu = () => h.stack.emulators.smm!;
+  const balance = (provider: string) => h.send(`{ target: smmBalance(provider: "${provider}") { amount } }`);
   const sosyalCalls = () => emu().requests.filter((r) => r.action.startsWith('sosyal/')).length;
 
   beforeEach(async () => {
@@ -104,7 +98,7 @@ describe('what the breaker counts (SMM)', () => {
     }
     emu().clearFaults();
     for (let i = 0; i < THRESHOLD + 2; i++) {
-      const r = await gql(stack.gatewayUrl, '{ target: smmOrder(provider: "sosyal", id: "424242") { id } }');
+      const r = await h.send('{ target: smmOrder(provider: "sosyal", id: "424242") { id } }');
       expect(targetErrors(r).map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
     }
     expect(sosyalCalls()).toBe(2 * (THRESHOLD + 2));
@@ -125,8 +119,7 @@ describe('what the breaker counts (SMM)', () => {
     for (let i = 0; i < THRESHOLD; i++) await balance('sosyal');
     emu().clearFaults();
     const before = sosyalCalls();
-    const r = await gql(
-      stack.gatewayUrl,
+    const r = await h.send(
       `mutation { target: smmAddOrder(provider: "sosyal", input: { service: "1", link: "https://example.com/p", quantity: 100 }) { order { id } } }`,
     );
     expect(targetErrors(r).map((e) => e.extensions?.code)).toEqual(['UPSTREAM_UNAVAILABLE']);

@@ -4,19 +4,15 @@
 import { createHash } from 'node:crypto';
 import { getIntrospectionQuery } from 'graphql';
 import { request } from 'undici';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Stack } from '../../stack/index.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { smmPart } from '../../stack/parts/smm.ts';
-import { gql, startTestStack, type GqlResult } from '../helpers/stack.ts';
+import type { GqlResult } from '../helpers/stack.ts';
+import { useStack, type StackHandle } from '../helpers/use-stack.ts';
 
-function withStack(env: NodeJS.ProcessEnv): () => Stack {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startTestStack({ parts: [smmPart], env });
-  });
-  afterAll(() => stack?.close());
-  beforeEach(() => stack.emulators.smm!.reset());
-  return () => stack;
+function withStack(env: NodeJS.ProcessEnv): StackHandle {
+  const h = useStack([smmPart], { env });
+  beforeEach(() => h.stack.emulators.smm!.reset());
+  return h;
 }
 
 const refusal = (r: GqlResult) => ({
@@ -28,38 +24,34 @@ const refusal = (r: GqlResult) => ({
 const ids = (k: number) => Array.from({ length: k }, (_, i) => String(23501 + i));
 
 describe('defaults', () => {
-  const stack = withStack({});
+  const h = withStack({});
 
   it("let Sandbox's full introspection query and ordinary operations through", async () => {
-    const r = await gql(
-      stack().gatewayUrl,
-      getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true }),
-    );
+    const r = await h.send(getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true }));
     expect(r.errors).toBeUndefined();
-    const ops = await gql(
-      stack().gatewayUrl,
+    const ops = await h.send(
       `{ smmProviders { id name balance { amount currency } services { id name type rate min max } } }`,
     );
     expect(ops.errors).toBeUndefined();
   });
 
   it('show field suggestions and, when asked (GRAPHQL_STACKTRACES=1 outside production), no traces by default', async () => {
-    const r = await gql(stack().gatewayUrl, '{ smmBalanc(provider: "sosyal") { amount } }');
+    const r = await h.send('{ smmBalanc(provider: "sosyal") { amount } }');
     expect(r.errors?.[0]?.message).toMatch(/Did you mean "smmBalance"/);
     expect(r.errors?.[0]?.extensions?.stacktrace).toBeUndefined();
   });
 });
 
 describe('GRAPHQL_MAX_DEPTH=2', () => {
-  const stack = withStack({ GRAPHQL_MAX_DEPTH: '2' });
+  const h = withStack({ GRAPHQL_MAX_DEPTH: '2' });
 
   it('accepts depth 2, counting fragments as no level', async () => {
-    const r = await gql(stack().gatewayUrl, '{ smmProviders { ... on SmmProvider { id } } }');
+    const r = await h.send('{ smmProviders { ... on SmmProvider { id } } }');
     expect(r.errors).toBeUndefined();
   });
 
   it('refuses depth 3 before any upstream call', async () => {
-    const r = await gql(stack().gatewayUrl, '{ smmProviders { balance { amount } } }');
+    const r = await h.send('{ smmProviders { balance { amount } } }');
     expect(refusal(r)).toEqual({
       status: 400,
       codes: ['GRAPHQL_VALIDATION_FAILED'],
@@ -67,43 +59,43 @@ describe('GRAPHQL_MAX_DEPTH=2', () => {
       data: undefined,
     });
     expect(r.errors![0]!.message).toBe('Query depth limit of 2 exceeded, found 3.');
-    expect(stack().emulators.smm!.requests).toHaveLength(0);
+    expect(h.stack.emulators.smm!.requests).toHaveLength(0);
   });
 });
 
 describe('GRAPHQL_MAX_COST=12', () => {
-  const stack = withStack({ GRAPHQL_MAX_COST: '12' });
+  const h = withStack({ GRAPHQL_MAX_COST: '12' });
 
   it('accepts a query of cost 6.5 and refuses one of 13', async () => {
     // object 2 + 1.5 × (1 + 1 + 1) = 6.5 per smmBalance; two of them: 13 > 12
     const one = (alias: string, p: string) =>
       `${alias}: smmBalance(provider: "${p}") { amount currency __typename }`;
-    const ok = await gql(stack().gatewayUrl, `{ ${one('a', 'sosyal')} }`);
+    const ok = await h.send(`{ ${one('a', 'sosyal')} }`);
     expect(ok.errors).toBeUndefined();
-    const r = await gql(stack().gatewayUrl, `{ ${one('a', 'sosyal')} ${one('b', 'baostar')} }`);
+    const r = await h.send(`{ ${one('a', 'sosyal')} ${one('b', 'baostar')} }`);
     expect(refusal(r)).toMatchObject({ status: 400, codes: ['GRAPHQL_VALIDATION_FAILED'], limit: 'cost' });
     expect(r.errors![0]!.message).toBe('Query Cost limit of 12 exceeded, found 13.');
-    expect(stack().emulators.smm!.requests).toHaveLength(1); // the accepted one's
+    expect(h.stack.emulators.smm!.requests).toHaveLength(1); // the accepted one's
   });
 });
 
 describe('GRAPHQL_MAX_ALIASES=2', () => {
-  const stack = withStack({ GRAPHQL_MAX_ALIASES: '2' });
+  const h = withStack({ GRAPHQL_MAX_ALIASES: '2' });
   const balances = (k: number) =>
     `{ ${Array.from({ length: k }, (_, i) => `b${i}: smmBalance(provider: "sosyal") { amount }`).join(' ')} }`;
 
   it('accepts 2 aliases and refuses 3', async () => {
-    expect((await gql(stack().gatewayUrl, balances(2))).errors).toBeUndefined();
-    const r = await gql(stack().gatewayUrl, balances(3));
+    expect((await h.send(balances(2))).errors).toBeUndefined();
+    const r = await h.send(balances(3));
     expect(refusal(r)).toMatchObject({ status: 400, codes: ['GRAPHQL_VALIDATION_FAILED'], limit: 'aliases' });
     expect(r.errors![0]!.message).toBe('Aliases limit of 2 exceeded, found 3.');
     // the accepted request read the balance once (per-request memo); the refused one not at all
-    expect(stack().emulators.smm!.calls('sosyal/balance')).toHaveLength(1);
+    expect(h.stack.emulators.smm!.calls('sosyal/balance')).toHaveLength(1);
   });
 });
 
 describe('GRAPHQL_MAX_DIRECTIVES=2', () => {
-  const stack = withStack({ GRAPHQL_MAX_DIRECTIVES: '2' });
+  const h = withStack({ GRAPHQL_MAX_DIRECTIVES: '2' });
 
   it('accepts 2 directives and refuses 3', async () => {
     const fields = ['id', 'name', '__typename'];
@@ -112,34 +104,31 @@ describe('GRAPHQL_MAX_DIRECTIVES=2', () => {
         .slice(0, k)
         .map((f) => `${f} @include(if: true)`)
         .join(' ')} } }`;
-    expect((await gql(stack().gatewayUrl, q(2))).errors).toBeUndefined();
-    const r = await gql(stack().gatewayUrl, q(3));
+    expect((await h.send(q(2))).errors).toBeUndefined();
+    const r = await h.send(q(3));
     expect(refusal(r)).toMatchObject({ status: 400, limit: 'directives' });
     expect(r.errors![0]!.message).toBe('Directives limit of 2 exceeded, found 3.');
   });
 });
 
 describe('GRAPHQL_MAX_TOKENS=40', () => {
-  const stack = withStack({ GRAPHQL_MAX_TOKENS: '40' });
+  const h = withStack({ GRAPHQL_MAX_TOKENS: '40' });
 
   it('refuses a longer document while parsing it', async () => {
-    expect((await gql(stack().gatewayUrl, '{ smmProviders { id } }')).errors).toBeUndefined();
-    const r = await gql(stack().gatewayUrl, `{ smmProviders { ${'id '.repeat(40)} } }`);
+    expect((await h.send('{ smmProviders { id } }')).errors).toBeUndefined();
+    const r = await h.send(`{ smmProviders { ${'id '.repeat(40)} } }`);
     expect(refusal(r)).toMatchObject({ status: 400, codes: ['GRAPHQL_PARSE_FAILED'] });
     expect(r.errors![0]!.message).toMatch(/Document contains more th(at|an) 40 tokens/);
   });
 });
 
 describe('GRAPHQL_MAX_LIST_ITEMS=10, GRAPHQL_MAX_TOTAL_LIST_ITEMS=15', () => {
-  const stack = withStack({ GRAPHQL_MAX_LIST_ITEMS: '10', GRAPHQL_MAX_TOTAL_LIST_ITEMS: '15' });
+  const h = withStack({ GRAPHQL_MAX_LIST_ITEMS: '10', GRAPHQL_MAX_TOTAL_LIST_ITEMS: '15' });
   const ORDERS = 'query($ids: [ID!]!) { smmOrders(provider: "sosyal", ids: $ids) { id } }';
 
   it('accepts 10 ids in one list, from a variable or a literal', async () => {
     const literal = `{ smmOrders(provider: "sosyal", ids: ${JSON.stringify(ids(10))}) { id } }`;
-    for (const r of [
-      await gql(stack().gatewayUrl, ORDERS, { ids: ids(10) }),
-      await gql(stack().gatewayUrl, literal),
-    ]) {
+    for (const r of [await h.send(ORDERS, { ids: ids(10) }), await h.send(literal)]) {
       // ids past the five seeded orders are NOT_FOUND at their index: read, not refused
       expect((r.data as { smmOrders: unknown[] }).smmOrders).toHaveLength(10);
       expect(new Set(r.errors?.map((e) => e.extensions?.code))).toEqual(new Set(['NOT_FOUND']));
@@ -147,14 +136,13 @@ describe('GRAPHQL_MAX_LIST_ITEMS=10, GRAPHQL_MAX_TOTAL_LIST_ITEMS=15', () => {
   });
 
   it.each([
-    ['a variable', (s: Stack) => gql(s.gatewayUrl, ORDERS, { ids: ids(11) })],
+    ['a variable', (s: StackHandle) => s.send(ORDERS, { ids: ids(11) })],
     [
       'a literal',
-      (s: Stack) =>
-        gql(s.gatewayUrl, `{ smmOrders(provider: "sosyal", ids: ${JSON.stringify(ids(11))}) { id } }`),
+      (s: StackHandle) => s.send(`{ smmOrders(provider: "sosyal", ids: ${JSON.stringify(ids(11))}) { id } }`),
     ],
   ])('refuses 11 ids in one list given as %s, before any upstream call', async (_how, send) => {
-    const r = await send(stack());
+    const r = await send(h);
     expect(refusal(r)).toEqual({
       status: 400,
       codes: ['BAD_USER_INPUT'],
@@ -162,12 +150,11 @@ describe('GRAPHQL_MAX_LIST_ITEMS=10, GRAPHQL_MAX_TOTAL_LIST_ITEMS=15', () => {
       data: undefined,
     });
     expect(r.errors![0]!.message).toBe('A list argument holds 11 items; at most 10 are accepted per list');
-    expect(stack().emulators.smm!.requests).toHaveLength(0);
+    expect(h.stack.emulators.smm!.requests).toHaveLength(0);
   });
 
   it('counts a variable each time aliases use it: 2 × 8 ids is over the total of 15', async () => {
-    const r = await gql(
-      stack().gatewayUrl,
+    const r = await h.send(
       'query($ids: [ID!]!) { a: smmOrders(provider: "sosyal", ids: $ids) { id } b: smmOrders(provider: "baostar", ids: $ids) { id } }',
       { ids: ids(8) },
     );
@@ -180,14 +167,14 @@ describe('GRAPHQL_MAX_LIST_ITEMS=10, GRAPHQL_MAX_TOTAL_LIST_ITEMS=15', () => {
     expect(r.errors![0]!.message).toBe(
       "The request's list arguments hold 16 items in all; at most 15 are accepted per request",
     );
-    expect(stack().emulators.smm!.requests).toHaveLength(0);
+    expect(h.stack.emulators.smm!.requests).toHaveLength(0);
   });
 });
 
 describe('GATEWAY_MAX_BODY_BYTES=4096', () => {
-  const stack = withStack({ GATEWAY_MAX_BODY_BYTES: '4096' });
+  const h = withStack({ GATEWAY_MAX_BODY_BYTES: '4096' });
   const post = (body: string) =>
-    request(stack().gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    request(h.stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 
   it('answers 413 with a JSON error for a larger body, and reads a smaller one', async () => {
     const small = JSON.stringify({ query: '{ smmProviders { id } }', variables: { pad: 'x'.repeat(3900) } });
@@ -216,18 +203,16 @@ describe('GATEWAY_MAX_BODY_BYTES=4096', () => {
 });
 
 describe('UPSTREAM_CONNECTIONS=2', () => {
-  const stack = withStack({ UPSTREAM_CONNECTIONS: '2', UPSTREAM_TIMEOUT_MS: '2000' });
+  const h = withStack({ UPSTREAM_CONNECTIONS: '2', UPSTREAM_TIMEOUT_MS: '2000' });
   const LATENCY = 150;
 
   it('queues calls beyond 2 per upstream instead of failing them', async () => {
-    const emu = stack().emulators.smm!;
+    const emu = h.stack.emulators.smm!;
     emu.latencyMs = LATENCY;
     try {
       const started = Date.now();
       const answers = await Promise.all(
-        Array.from({ length: 6 }, () =>
-          gql(stack().gatewayUrl, '{ smmBalance(provider: "sosyal") { amount } }'),
-        ),
+        Array.from({ length: 6 }, () => h.send('{ smmBalance(provider: "sosyal") { amount } }')),
       );
       const took = Date.now() - started;
       for (const a of answers) expect(a.errors).toBeUndefined();
@@ -246,12 +231,12 @@ describe('UPSTREAM_CONNECTIONS=2', () => {
 });
 
 describe('automatic persisted queries', () => {
-  const stack = withStack({});
+  const h = withStack({});
   const QUERY = '{ smmBalance(provider: "sosyal") { amount currency } }';
   const hash = createHash('sha256').update(QUERY).digest('hex');
   const ext = { persistedQuery: { version: 1, sha256Hash: hash } };
   const post = async (body: Record<string, unknown>) => {
-    const res = await request(stack().gatewayUrl, {
+    const res = await request(h.stack.gatewayUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
@@ -262,14 +247,14 @@ describe('automatic persisted queries', () => {
   it('asks for the query on an unknown hash, registers it, then runs it from the hash alone', async () => {
     const unknown = await post({ extensions: ext });
     expect(unknown.errors?.map((e) => e.extensions?.code)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
-    expect(stack().emulators.smm!.requests).toHaveLength(0);
+    expect(h.stack.emulators.smm!.requests).toHaveLength(0);
 
     const registered = await post({ query: QUERY, extensions: ext });
     expect(registered).toEqual({ data: { smmBalance: { amount: '100.84292', currency: 'USD' } } });
 
     expect(await post({ extensions: ext })).toEqual(registered);
     const viaGet = await request(
-      `${stack().gatewayUrl}?extensions=${encodeURIComponent(JSON.stringify(ext))}`,
+      `${h.stack.gatewayUrl}?extensions=${encodeURIComponent(JSON.stringify(ext))}`,
       { headers: { 'apollo-require-preflight': 'true' } },
     );
     expect(await viaGet.body.json()).toEqual(registered);
