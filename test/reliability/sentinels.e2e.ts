@@ -9,10 +9,9 @@ import { inspect } from 'node:util';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Emulator, FaultKind } from '../../emulators/shared/emulator.ts';
-import { startStack, type Stack } from '../../stack/index.ts';
 import { parts } from '../../stack/parts/index.ts';
 import { logger, tapLogs } from '../../lib/logger.ts';
-import { TEST_ENV } from '../helpers/stack.ts';
+import { useStack } from '../helpers/use-stack.ts';
 import { rowOf, type ApiName } from './apis.ts';
 import { apiSchemaOf, opsUrl } from './helpers.ts';
 import {
@@ -53,7 +52,6 @@ const emulators: Emulator[] = [];
 const argSentinels: string[] = [];
 const callerHeaders: Record<string, string> = {};
 const answered = new Map<ApiName, number>();
-let stack: Stack;
 let ops: Op[] = [];
 const restore: Array<() => void> = [];
 
@@ -78,16 +76,16 @@ function capture() {
   }
 }
 
+const env: NodeJS.ProcessEnv = {
+  UPSTREAM_TIMEOUT_MS: '300',
+  UPSTREAM_READ_RETRIES: '0',
+  BREAKER_THRESHOLD: '0',
+  GATEWAY_API_KEYS: GATEWAY_KEY,
+  SUBGRAPH_SECRET,
+};
+
 beforeAll(async () => {
   capture();
-  const env: NodeJS.ProcessEnv = {
-    ...TEST_ENV,
-    UPSTREAM_TIMEOUT_MS: '300',
-    UPSTREAM_READ_RETRIES: '0',
-    BREAKER_THRESHOLD: '0',
-    GATEWAY_API_KEYS: GATEWAY_KEY,
-    SUBGRAPH_SECRET,
-  };
   for (const part of parts) {
     const row = rowOf(part.name);
     const { emulator, env: overlay } = await part.startEmulator({ port: 0 });
@@ -113,8 +111,6 @@ beforeAll(async () => {
       env[k] = value;
     }
   }
-  stack = await startStack({ parts, env });
-
   const schema = apiSchemaOf(parts);
   for (const part of parts) {
     const row = rowOf(part.name);
@@ -135,14 +131,16 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await stack?.close();
   for (const p of proxies.values()) await p.close();
   for (const e of emulators) await e.close();
   for (const r of restore.reverse()) r();
 });
+// after the hooks above: started once the sentinel proxies listen (env points at them, hence
+// forceEmulators: false), closed before they stop and before the captured output is restored
+const h = useStack(parts, { forceEmulators: false, env });
 
 async function send(op: Op, phase: string, headers: Record<string, string>) {
-  const res = await request(stack.gatewayUrl, {
+  const res = await request(h.stack.gatewayUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${GATEWAY_KEY}`, ...headers },
     body: JSON.stringify({ query: op.query, variables: op.variables }),
@@ -201,7 +199,7 @@ describe('credentials set to sentinels', () => {
   it('refuses callers with a wrong key or none', async () => {
     const op = ops[0]!;
     for (const authorization of [`Bearer ${WRONG_KEY}`, WRONG_KEY, '']) {
-      const res = await request(stack.gatewayUrl, {
+      const res = await request(h.stack.gatewayUrl, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -218,7 +216,9 @@ describe('credentials set to sentinels', () => {
 
   it('serves /health, /ready and /metrics', async () => {
     for (const path of ['/health', '/ready', '/metrics']) {
-      const res = await request(opsUrl(stack, path), { headers: { authorization: `Bearer ${GATEWAY_KEY}` } });
+      const res = await request(opsUrl(h.stack, path), {
+        headers: { authorization: `Bearer ${GATEWAY_KEY}` },
+      });
       expect(res.statusCode).toBe(200);
       captured.push({ where: `${path} body`, text: await res.body.text() });
     }
