@@ -46,7 +46,7 @@ export function trustedSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Tr
  */
 const CLIENT_DIRECTIVES = new Set(['unmask', 'nonreactive', 'connection']);
 
-function serverDocument(doc: DocumentNode): DocumentNode {
+export function serverDocument(doc: DocumentNode): DocumentNode {
   return visit(doc, {
     [Kind.DIRECTIVE]: (d) => (CLIENT_DIRECTIVES.has(d.name.value) ? null : undefined),
     // @client fields are resolved in the browser

@@ -1,5 +1,6 @@
 import { print, type DocumentNode } from 'graphql';
 import { afterAll, beforeAll } from 'vitest';
+import { serverDocument } from '../../gateway/trusted.ts';
 import type { Stack, StackOptions } from '../../stack/index.ts';
 import type { StackPart } from '../../stack/part.ts';
 import { gql, startTestStack, type GqlResult } from './stack.ts';
@@ -54,7 +55,9 @@ export function useStack(
     get stack() {
       return stack();
     },
-    query: (doc, variables, headers) => gql(stack().gatewayUrl, print(doc), variables, headers),
+    // without the client-only directives (@unmask), as Apollo Client sends it
+    query: (doc, variables, headers) =>
+      gql(stack().gatewayUrl, print(serverDocument(doc)), variables, headers),
     send: (query, variables, headers) => gql(stack().gatewayUrl, query, variables, headers),
   };
 }
