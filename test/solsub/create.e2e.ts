@@ -5,6 +5,7 @@ import { resetBreakers } from '../../subgraphs/shared/breaker.ts';
 import { codes, type GqlResult } from '../helpers/stack.ts';
 import { useStack } from '../helpers/use-stack.ts';
 import { maskSecret } from '../../emulators/shared/emulator.ts';
+import { CreateMatchIdDocument } from '../../client/__generated__/graphql.ts';
 
 const { admin, noTrial, user } = DEMO_CLUSTERS;
 
@@ -19,31 +20,8 @@ beforeEach(() => {
   resetBreakers();
 });
 
-const CREATE = /* GraphQL */ `
-  mutation Create($id: String!) {
-    createMatchId(matchId: $id) {
-      matchId {
-        matchId
-        cluster
-        isTrial
-        validTill
-      }
-      userErrors {
-        field
-        message
-        code
-      }
-    }
-  }
-`;
-
-interface Payload {
-  matchId: { matchId: string; cluster: string; isTrial: boolean; validTill: string | null } | null;
-  userErrors: Array<{ field: string[] | null; message: string; code: string }>;
-}
-
 const create = (id: string, headers: Record<string, string> = {}) =>
-  h.send<{ createMatchId: Payload }>(CREATE, { id }, headers);
+  h.query(CreateMatchIdDocument, { matchId: id }, headers);
 const creates = () => emu.calls('create-match-id');
 const upstreamOf = (r: GqlResult) => r.errors?.[0]?.extensions?.upstream;
 const DAY_MS = 24 * 60 * 60_000;
@@ -53,7 +31,7 @@ describe('SolSub createMatchId', () => {
     const before = Date.now();
     const r = await create('MATCH_001');
     expect(r.errors).toBeUndefined();
-    const { matchId, userErrors } = r.data!.createMatchId;
+    const { matchId, userErrors } = r.data!.createMatchId!;
     expect(userErrors).toEqual([]);
     expect(matchId).toMatchObject({ matchId: 'MATCH_001', cluster: admin.name, isTrial: true });
     const till = Date.parse(matchId!.validTill!);
@@ -77,7 +55,14 @@ describe('SolSub createMatchId', () => {
   it('201 without trial period: isTrial false, no validTill', async () => {
     const r = await create('MATCH_002', { 'x-solsub-api-key': noTrial.key });
     expect(r.data!.createMatchId).toEqual({
-      matchId: { matchId: 'MATCH_002', cluster: noTrial.name, isTrial: false, validTill: null },
+      __typename: 'CreateMatchIdPayload',
+      matchId: {
+        __typename: 'MatchId',
+        matchId: 'MATCH_002',
+        cluster: noTrial.name,
+        isTrial: false,
+        validTill: null,
+      },
       userErrors: [],
     });
     expect(creates()[0]!.headers['api-key']).toBe(maskSecret(noTrial.key));
@@ -87,9 +72,11 @@ describe('SolSub createMatchId', () => {
     const r = await create('PAID_001');
     expect(r.errors).toBeUndefined();
     expect(r.data!.createMatchId).toEqual({
+      __typename: 'CreateMatchIdPayload',
       matchId: null,
       userErrors: [
         {
+          __typename: 'UserError',
           field: ['matchId'],
           code: 'DUPLICATE',
           message: "Match ID 'PAID_001' already exists in this cluster.",
@@ -102,9 +89,11 @@ describe('SolSub createMatchId', () => {
   it('403: NOT_ALLOWED in a user_generated cluster, with SolSub words', async () => {
     const r = await create('MATCH_003', { 'x-solsub-api-key': user.key });
     expect(r.data!.createMatchId).toEqual({
+      __typename: 'CreateMatchIdPayload',
       matchId: null,
       userErrors: [
         {
+          __typename: 'UserError',
           field: ['matchId'],
           code: 'NOT_ALLOWED',
           message: "Action forbidden: Cluster match_id_type is 'user_generated', expected 'admin_generated'.",
@@ -117,7 +106,7 @@ describe('SolSub createMatchId', () => {
   it('404: an unknown key is UNAUTHENTICATED, and the key never shows', async () => {
     const key = 'tenant-secret-key-0815';
     const r = await create('MATCH_004', { 'x-solsub-api-key': key });
-    expect(r.data).toEqual({ createMatchId: null });
+    expect(r.data).toEqual({ __typename: 'Mutation', createMatchId: null });
     expect(codes(r)).toEqual([{ path: 'createMatchId', code: 'UNAUTHENTICATED' }]);
     expect(upstreamOf(r)).toEqual({
       api: 'solsub',
@@ -131,8 +120,8 @@ describe('SolSub createMatchId', () => {
   it('refuses a bad Match ID as a userError before any call', async () => {
     for (const bad of ['', 'has space', 'x'.repeat(65), 'a/b', 'é']) {
       const r = await create(bad);
-      expect(r.data!.createMatchId.matchId).toBeNull();
-      expect(r.data!.createMatchId.userErrors.map((e) => [e.code, e.field])).toEqual([
+      expect(r.data!.createMatchId!.matchId).toBeNull();
+      expect(r.data!.createMatchId!.userErrors.map((e) => [e.code, e.field])).toEqual([
         ['INVALID', ['matchId']],
       ]);
     }
@@ -142,13 +131,18 @@ describe('SolSub createMatchId', () => {
   it('a documented 400 or a framework 422 from SolSub is an INVALID userError with its words', async () => {
     emu.switches.drop = ['match_id'];
     const r1 = await create('MATCH_005');
-    expect(r1.data!.createMatchId.userErrors).toEqual([
-      { field: ['matchId'], code: 'INVALID', message: 'match_id is required' },
+    expect(r1.data!.createMatchId!.userErrors).toEqual([
+      { __typename: 'UserError', field: ['matchId'], code: 'INVALID', message: 'match_id is required' },
     ]);
     emu.switches.missingParams = 'framework';
     const r2 = await create('MATCH_005');
-    expect(r2.data!.createMatchId.userErrors).toEqual([
-      { field: ['matchId'], code: 'INVALID', message: 'body.match_id: Field required' },
+    expect(r2.data!.createMatchId!.userErrors).toEqual([
+      {
+        __typename: 'UserError',
+        field: ['matchId'],
+        code: 'INVALID',
+        message: 'body.match_id: Field required',
+      },
     ]);
   });
 });
