@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's quick start on whatever `node` is first on PATH: `npm start` (PORT=0 so it cannot
-# collide with anything on the machine), the README's first query, SIGTERM, exit code 0.
+# collide with anything on the machine; WORKERS as the README leaves it, one per core), the
+# README's first query, SIGTERM, exit code 0.
 set -euo pipefail
 node --version
 log="$(mktemp)"
@@ -23,9 +24,10 @@ echo "$body"
 # SIGTERM to the server process itself (npm would answer a signal with its own exit code 143),
 # as an orchestrator signals the process it runs: it drains and exits 0
 descendants() { local c; for c in $(pgrep -P "$1"); do echo "$c"; descendants "$c"; done; }
+# the first match: with WORKERS > 1 the primary's workers run the same command below it
 server=""
 for p in $(descendants "$pid"); do
-  if tr '\0' ' ' <"/proc/$p/cmdline" | grep -q 'dist/scripts/start.js'; then server="$p"; fi
+  if tr '\0' ' ' <"/proc/$p/cmdline" | grep -q 'dist/scripts/start.js'; then server="$p"; break; fi
 done
 [ -n "$server" ] || { echo "server process not found"; kill "$pid"; exit 1; }
 kill -TERM "$server"

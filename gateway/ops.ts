@@ -2,6 +2,7 @@ import express from 'express';
 import { request } from 'undici';
 import type { BreakerReport } from '../subgraphs/shared/breaker.ts';
 import { metricsRegistry } from '../lib/metrics.ts';
+import { metricsText, workerIdentity } from '../lib/cluster.ts';
 import { GATEWAY_SECRET_HEADER } from '../lib/secret.ts';
 import { requireApiKey } from './access.ts';
 
@@ -66,14 +67,14 @@ export function opsRouter(opts: {
 }): express.Router {
   const router = express.Router();
   router.get('/health', (_req, res) => {
-    res.json({ status: 'ok' });
+    res.json({ status: 'ok', ...workerIdentity() });
   });
   router.get('/ready', async (_req, res) => {
     const r = await readiness(opts.subgraphs, opts.secret);
     res.status(r.status === 'unready' ? 503 : 200).json(r);
   });
   router.get('/metrics', requireApiKey(opts.apiKeys), async (_req, res) => {
-    res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
+    res.type(metricsRegistry.contentType).send(await metricsText());
   });
   return router;
 }

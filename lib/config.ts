@@ -26,6 +26,17 @@ export const secretSchema = z
   .string({ error: 'is required (the secret the gateway sends to every subgraph)' })
   .min(16, 'must be at least 16 characters');
 
+/** WORKERS: processes serving the port together (node:cluster); 1 runs everything in this one */
+export const workersSchema = z.coerce
+  .number({ error: 'must be a whole number of processes from 1 to 64' })
+  .int('must be a whole number of processes from 1 to 64')
+  .min(1, 'must be a whole number of processes from 1 to 64')
+  .max(64, 'must be a whole number of processes from 1 to 64');
+
+/** WORKERS from `env`, `fallback` when unset (npm start: one per core; run alone: 1). */
+export const workersFromEnv = (fallback: number, env: NodeJS.ProcessEnv = process.env): number =>
+  parseEnv({ WORKERS: workersSchema.default(Math.min(64, Math.max(1, fallback))) }, env).WORKERS;
+
 export const httpUrlSchema = z
   .string()
   .refine((s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol), 'must be an http(s) URL');

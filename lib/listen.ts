@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type express from 'express';
 
 export interface RunningService {
@@ -11,10 +11,24 @@ export interface RunningService {
   close(graceMs?: number): Promise<void>;
 }
 
-export function listen(app: express.Express, port: number, host: string): Promise<Server> {
+/**
+ * `exclusive`: in a cluster worker (WORKERS > 1), a socket of this process alone instead of the
+ * port shared by every worker (each worker's gateway calls its own subgraphs); no effect otherwise.
+ */
+export function listen(
+  app: express.Express,
+  port: number,
+  host: string,
+  opts: { exclusive?: boolean } = {},
+): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const http = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve(http)));
+    const http = createServer(app);
     // keep-alive sockets from the gateway should outlive its own idle timeout
     http.keepAliveTimeout = 65_000;
+    http.once('error', reject);
+    http.listen({ port, host, exclusive: opts.exclusive ?? false }, () => {
+      http.off('error', reject);
+      resolve(http);
+    });
   });
 }

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { pino } from 'pino';
 import { currentRequestId } from './request-context.ts';
 
@@ -36,7 +37,11 @@ export function tapLogs(tap: LogTap, opts: { mute?: boolean } = {}): () => void 
 export const logger = pino(
   {
     level: process.env.LOG_LEVEL ?? (process.env.VITEST ? 'silent' : 'info'),
-    base: { service: process.env.SERVICE_NAME ?? 'rest-federation' },
+    // under WORKERS > 1, which of the processes sharing the port wrote the line
+    base: {
+      service: process.env.SERVICE_NAME ?? 'rest-federation',
+      ...(cluster.isWorker ? { worker: cluster.worker!.id, pid: process.pid } : {}),
+    },
     redact: {
       paths: [
         'key',

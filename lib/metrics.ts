@@ -5,7 +5,8 @@ import { logger } from './logger.ts';
 /**
  * The process's Prometheus registry, served at /metrics. Under `npm start` the gateway and
  * every subgraph share one process, so one scrape of the gateway shows all of them; run apart,
- * each subgraph serves its own.
+ * each subgraph serves its own. With WORKERS > 1 a scrape shows the sum over every worker
+ * (lib/cluster.ts).
  */
 export const metricsRegistry = new Registry();
 collectDefaultMetrics({ register: metricsRegistry });
@@ -145,8 +146,9 @@ export const keyedWrites = new Counter({
 
 export const circuitStates = new Gauge({
   name: 'upstream_circuit_state',
-  help: 'Circuit breaker per upstream: 0 closed, 1 open, 2 half-open',
+  help: 'Circuit breaker per upstream: 0 closed, 1 open, 2 half-open (WORKERS > 1: the worst of the workers)',
   labelNames: ['upstream'] as const,
+  aggregator: 'max',
   registers: [metricsRegistry],
 });
 

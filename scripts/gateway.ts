@@ -1,6 +1,8 @@
 // `npm run gateway`: the gateway alone, in front of subgraphs that run elsewhere (split or
 // replicated deployments). It serves schema/supergraph.graphql (SUPERGRAPH_FILE to serve another);
 // each subgraph's URL comes from SUBGRAPH_URL_<API>, else from the supergraph itself.
+// WORKERS (default 1): that many processes serve PORT together (node:cluster).
+import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import {
@@ -11,9 +13,11 @@ import {
   portSchema,
   runMain,
   secretSchema,
+  workersFromEnv,
 } from '../lib/config.ts';
+import { reportReady, superviseWorkers } from '../lib/cluster.ts';
 import { logger } from '../lib/logger.ts';
-import { exitOnSignals } from '../lib/shutdown.ts';
+import { exitOnSignals, shutdownTimeoutMs } from '../lib/shutdown.ts';
 import { startGateway, SUPERGRAPH_PATH } from '../gateway/server.ts';
 import { serverSideCredentials } from '../gateway/access.ts';
 import { parts } from '../stack/parts/index.ts';
@@ -36,6 +40,12 @@ await runMain('gateway', async () => {
   } catch (err) {
     throw new ConfigError('SUPERGRAPH_FILE', `cannot read ${(err as NodeJS.ErrnoException).code ?? 'it'}`);
   }
+  const workers = workersFromEnv(1);
+  if (workers > 1 && cluster.isPrimary) {
+    const { url } = await superviseWorkers({ workers, graceMs: shutdownTimeoutMs(), env: {} });
+    logger.info({ url, workers }, `gateway ready: ${url}`);
+    return;
+  }
   const subgraphUrls: Record<string, string> = {};
   for (const part of parts) {
     const url = (env as Record<string, unknown>)[subgraphUrlVar(part)];
@@ -54,5 +64,6 @@ await runMain('gateway', async () => {
     }),
   );
   exitOnSignals((graceMs) => gateway.close(graceMs));
-  logger.info({ url: gateway.url, subgraphs: subgraphUrls }, `gateway ready: ${gateway.url}`);
+  if (cluster.isWorker) reportReady(gateway.url);
+  else logger.info({ url: gateway.url, subgraphs: subgraphUrls }, `gateway ready: ${gateway.url}`);
 });

@@ -28,6 +28,54 @@ export interface StackOptions {
   forceEmulators?: boolean;
   /** a subset of the APIs (tests): the supergraph is then composed from just these */
   parts?: StackPart<string>[];
+  /**
+   * the environment of emulators already running elsewhere (`npm start`'s primary process with
+   * WORKERS > 1): applied like the overlay of emulators started here, after the operator's own
+   * credentials were counted, so their demo credentials never count as server-side ones
+   */
+  emulatorEnv?: Record<string, string>;
+}
+
+export interface StartedEmulators {
+  emulators: Partial<Record<StackPart['name'], Emulator>>;
+  /** what points each subgraph at its emulator: URLs and the emulators' demo credentials */
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the emulator of every part `env` names no real upstream for (all with `force`), on
+ * loopback; `portOf` chooses each one's port (0: a free one).
+ */
+export async function startEmulators(opts: {
+  parts: StackPart<string>[];
+  env: NodeJS.ProcessEnv;
+  portOf: (part: StackPart<string>) => number;
+  latencyMs?: number;
+  force?: boolean;
+}): Promise<StartedEmulators> {
+  const emulators: StartedEmulators['emulators'] = {};
+  const env: Record<string, string> = {};
+  const close = async () => {
+    for (const e of Object.values(emulators).reverse()) await e!.close().catch(() => {});
+  };
+  try {
+    for (const part of opts.parts) {
+      if (opts.force || part.needsEmulator(opts.env)) {
+        const port = opts.portOf(part);
+        const started = await listening(portVar('emulator', part), port, '127.0.0.1', () =>
+          part.startEmulator({ port, latencyMs: opts.latencyMs }),
+        );
+        // a part outside the registry (a test's extra API) is kept under its own name too
+        (emulators as Record<string, Emulator>)[part.name] = started.emulator;
+        Object.assign(env, started.env);
+      }
+    }
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { emulators, env, close };
 }
 
 export interface Stack {
@@ -61,7 +109,6 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const env: NodeJS.ProcessEnv = { ...(opts.env ?? process.env) };
   const host = env.HOST ?? '127.0.0.1';
   const secret = env.SUBGRAPH_SECRET || randomBytes(24).toString('base64url');
-  const emulators: Stack['emulators'] = {};
   const subgraphs: Stack['subgraphs'] = {};
   const closers: Array<(graceMs: number) => Promise<void>> = [];
   const close = async (graceMs = 0) => {
@@ -71,26 +118,26 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   };
   // before emulators add their demo credentials: only the operator's own ones count
   const upstreamCredentials = serverSideCredentials(env, parts);
+  Object.assign(env, opts.emulatorEnv);
   configureBreakers(breakerSettingsFromEnv(env));
+  let emulators: Stack['emulators'] = {};
   try {
-    for (const part of parts) {
-      if (opts.forceEmulators || part.needsEmulator(env)) {
-        const port = portOf('emulator', part);
-        const started = await listening(portVar('emulator', part), port, '127.0.0.1', () =>
-          part.startEmulator({ port, latencyMs: opts.emulatorLatencyMs }),
-        );
-        // a part outside the registry (a test's extra API) is kept under its own name too
-        (emulators as Record<string, Emulator>)[part.name] = started.emulator;
-        closers.push(() => started.emulator.close());
-        Object.assign(env, started.env);
-      }
-    }
+    const started = await startEmulators({
+      parts,
+      env,
+      portOf: (part) => portOf('emulator', part),
+      latencyMs: opts.emulatorLatencyMs,
+      force: opts.forceEmulators,
+    });
+    emulators = started.emulators;
+    closers.push(() => started.close());
+    Object.assign(env, started.env);
     const urls: Record<string, string> = {};
     for (const part of parts) {
       const def = part.subgraph(env);
       const port = portOf('subgraph', part);
       const running = await listening(portVar('subgraph', part), port, '127.0.0.1', () =>
-        listenSubgraph(def, { port, secret, deadlineMs: requestDeadlineMs(env) }),
+        listenSubgraph(def, { port, secret, deadlineMs: requestDeadlineMs(env), exclusive: true }),
       );
       (subgraphs as Record<string, RunningService>)[part.name] = running;
       urls[part.name] = running.url;

@@ -4,6 +4,7 @@ import { GraphQLError } from 'graphql';
 import { logger } from '../../lib/logger.ts';
 import { graphqlMiddleware } from '../../lib/graphql-http.ts';
 import { metricsRegistry } from '../../lib/metrics.ts';
+import { metricsText, workerIdentity } from '../../lib/cluster.ts';
 import { assignRequestId, enterRequestScope } from '../../lib/request-context.ts';
 import { requestDeadlineMs, startDeadline } from '../../lib/deadline.ts';
 import { flushTracing, startTracing, traceRequests } from '../../lib/tracing.ts';
@@ -25,6 +26,11 @@ export interface SubgraphOptions {
   maxBodyBytes?: number;
   /** longest a request may take (REQUEST_DEADLINE_MS by default); the gateway may ask for less */
   deadlineMs?: number;
+  /**
+   * in a cluster worker, a port of this worker alone rather than one shared by every worker:
+   * `npm start`'s gateway calls its own worker's subgraphs, never one that may be restarting
+   */
+  exclusive?: boolean;
 }
 
 /** Serves a subgraph over HTTP at /graphql, refusing (401) any request without the gateway's secret. */
@@ -43,7 +49,7 @@ export async function listenSubgraph<Ctx extends object>(
   const fromGateway = secretChecker(opts.secret);
   const maxBodyBytes = opts.maxBodyBytes ?? 1024 * 1024;
   app.get('/health', (_req, res) => {
-    res.json({ status: 'ok' });
+    res.json({ status: 'ok', ...workerIdentity() });
   });
   // Circuit states and metrics tell a stranger which upstreams exist and how they fail: only
   // for whoever holds the gateway's secret (the gateway's /ready sends it; so must a scraper).
@@ -65,7 +71,7 @@ export async function listenSubgraph<Ctx extends object>(
     res.json({ status: degraded ? 'degraded' : 'ok', upstreams: breakerStates(def.name), stores });
   });
   app.get('/metrics', gatewayOnly, async (_req, res) => {
-    res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
+    res.type(metricsRegistry.contentType).send(await metricsText());
   });
   app.use(
     '/graphql',
@@ -87,7 +93,7 @@ export async function listenSubgraph<Ctx extends object>(
   );
   app.use(jsonNotFound);
   app.use(jsonErrors(maxBodyBytes));
-  const http = await listen(app, opts.port, opts.host ?? '127.0.0.1');
+  const http = await listen(app, opts.port, opts.host ?? '127.0.0.1', { exclusive: opts.exclusive });
   const port = (http.address() as AddressInfo).port;
   return {
     port,

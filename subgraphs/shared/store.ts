@@ -1,7 +1,9 @@
+import cluster from 'node:cluster';
 import { mkdirSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { Redis } from 'ioredis';
 import { open, type RootDatabase } from 'lmdb';
+import { ConfigError } from '../../lib/config.ts';
 import { envInt } from '../../lib/env.ts';
 import { logger } from '../../lib/logger.ts';
 
@@ -323,7 +325,8 @@ export interface Stores {
  * REDIS_URL: both in Redis (replicas share them), in separate namespaces; Redis must persist
  * (appendonly) and must not evict (maxmemory-policy noeviction) for the idempotency guarantee.
  * Else DATA_DIR: idempotency records in an LMDB file there (durable), caches in memory.
- * Neither: both in memory (records die with the process; tests and throwaway runs).
+ * Neither: both in memory (records die with the process; tests and throwaway runs), refused in
+ * a cluster worker (WORKERS > 1).
  */
 export function createStores(env: NodeJS.ProcessEnv = process.env): Stores {
   const maxRecords = envInt('IDEMPOTENCY_MAX_RECORDS', 1_000_000, env);
@@ -341,6 +344,12 @@ export function createStores(env: NodeJS.ProcessEnv = process.env): Stores {
       },
     };
   }
+  // records in one worker's memory would let the same key through once per worker
+  if (!env.DATA_DIR && cluster.isWorker)
+    throw new ConfigError(
+      'DATA_DIR',
+      'is required with WORKERS > 1 (or REDIS_URL): idempotency records must be shared by every worker',
+    );
   const idempotency = env.DATA_DIR
     ? new LmdbStore(env.DATA_DIR, maxRecords)
     : new MemoryStore(maxRecords, false);

@@ -102,6 +102,21 @@ describe('configuration mistakes', () => {
       'SOLSUB_EMULATOR_PORT',
     ],
     ['npm start, PORT out of range', 'scripts/start.ts', [], async () => ({ PORT: '70000' }), 'PORT'],
+    ['npm start, WORKERS out of range', 'scripts/start.ts', [], async () => ({ WORKERS: '65' }), 'WORKERS'],
+    [
+      'npm start, a fixed subgraph port with WORKERS=2',
+      'scripts/start.ts',
+      [],
+      async () => ({ PORT: '0', WORKERS: '2', SOLMATE_PORT: '4801' }),
+      'SOLMATE_PORT',
+    ],
+    [
+      'npm start, WORKERS=2 and the gateway port in use: one line, from the first worker',
+      'scripts/start.ts',
+      [],
+      async () => ({ WORKERS: '2', STACK_PORTS: 'random', PORT: String(await takenPort()) }),
+      'PORT',
+    ],
   ];
   it.concurrent.each(cases)(
     '%s: one line naming the setting, exit 1',
@@ -125,7 +140,7 @@ describe('npm start with PORT=0', () => {
     async () => {
       const own = await takenPort();
       servers.pop()!.close(); // free it again: SOLMATE_PORT is set to a port known to be free now
-      const cmd = run('scripts/start.ts', [], { PORT: '0', SOLMATE_PORT: String(own) });
+      const cmd = run('scripts/start.ts', [], { PORT: '0', SOLMATE_PORT: String(own), WORKERS: '1' });
       const gatewayUrl = await urlFrom(cmd, 'gateway ready');
       const port = (msg: string) => Number(new URL(String(cmd.lines.find((l) => l.msg === msg)?.url)).port);
       for (const p of parts) {
