@@ -3,6 +3,7 @@ import type { SmmEmulator } from '../../emulators/smm/index.ts';
 import { GATEWAY_SECRET_HEADER } from '../../lib/secret.ts';
 import { codes, gql } from '../helpers/stack.ts';
 import { useStack } from '../helpers/use-stack.ts';
+import { SmmOrdersDocument } from '../../client/__generated__/graphql.ts';
 
 const h = useStack();
 let emu: SmmEmulator;
@@ -21,29 +22,14 @@ const statusCalls = (provider: string) =>
     return (p.orders ?? p.order ?? '').split(',');
   });
 
-const ORDERS = /* GraphQL */ `
-  query Orders($p: ID!, $ids: [ID!]!) {
-    smmOrders(provider: $p, ids: $ids) {
-      id
-      status
-      statusText
-      charge
-      remains
-    }
-  }
-`;
-
 describe('SMM order status batching through the gateway', () => {
   it('sends 250 ids with 20 repeats as 3 multi-status calls of at most 100 unique ids', async () => {
     const unique = seed('sosyal', 230);
     const ids = [...unique, ...unique.slice(0, 20)];
     emu.clearRequests();
-    const r = await h.send<{ smmOrders: Array<{ id: string; status: string }> }>(ORDERS, {
-      p: 'sosyal',
-      ids,
-    });
+    const r = await h.query(SmmOrdersDocument, { provider: 'sosyal', ids });
     expect(r.errors).toBeUndefined();
-    expect(r.data!.smmOrders.map((o) => o.id)).toEqual(ids);
+    expect(r.data!.smmOrders!.map((o) => o!.id)).toEqual(ids);
     const calls = statusCalls('sosyal');
     expect(calls).toHaveLength(3);
     for (const c of calls) expect(c.length).toBeLessThanOrEqual(100);
@@ -79,27 +65,18 @@ describe('SMM order status batching through the gateway', () => {
 
   it('keeps order and puts null plus NOT_FOUND at the index of an unknown id', async () => {
     const [a, b] = seed('sosyal', 2);
-    const r = await h.send<{ smmOrders: Array<{ id: string } | null> }>(ORDERS, {
-      p: 'sosyal',
-      ids: [a, '999999', b],
-    });
-    expect(r.data!.smmOrders.map((o) => o?.id ?? null)).toEqual([a, null, b]);
+    const r = await h.query(SmmOrdersDocument, { provider: 'sosyal', ids: [a!, '999999', b!] });
+    expect(r.data!.smmOrders!.map((o) => o?.id ?? null)).toEqual([a, null, b]);
     expect(codes(r)).toEqual([{ path: 'smmOrders.1', code: 'NOT_FOUND' }]);
     expect(r.errors![0]!.extensions!.upstream).toMatchObject({ api: 'smm', message: 'Incorrect order ID' });
   });
 
   it('treats ids a panel silently omits, or answers with one top-level error, as not found', async () => {
     const [a] = seed('baostar', 1);
-    const r1 = await h.send<{ smmOrders: Array<{ id: string } | null> }>(ORDERS, {
-      p: 'baostar',
-      ids: [a, '5'],
-    });
-    expect(r1.data!.smmOrders.map((o) => o?.id ?? null)).toEqual([a, null]);
+    const r1 = await h.query(SmmOrdersDocument, { provider: 'baostar', ids: [a!, '5'] });
+    expect(r1.data!.smmOrders!.map((o) => o?.id ?? null)).toEqual([a, null]);
     expect(codes(r1)).toEqual([{ path: 'smmOrders.1', code: 'NOT_FOUND' }]);
-    const r2 = await h.send<{ smmOrders: unknown[] }>(ORDERS, {
-      p: 'baostar',
-      ids: ['5', '6'],
-    });
+    const r2 = await h.query(SmmOrdersDocument, { provider: 'baostar', ids: ['5', '6'] });
     expect(r2.data!.smmOrders).toEqual([null, null]);
     expect(codes(r2).map((c) => c.code)).toEqual(['NOT_FOUND', 'NOT_FOUND']);
   });
@@ -108,7 +85,7 @@ describe('SMM order status batching through the gateway', () => {
     'refuses id %j before any upstream call',
     async (bad) => {
       emu.clearRequests();
-      const r = await h.send(ORDERS, { p: 'sosyal', ids: ['1', bad] });
+      const r = await h.query(SmmOrdersDocument, { provider: 'sosyal', ids: ['1', bad] });
       expect(codes(r)[0]!.code).toBe('BAD_USER_INPUT');
       expect(emu.requests).toHaveLength(0);
     },

@@ -5,6 +5,7 @@ import { solsubPart } from '../../stack/parts/solsub.ts';
 import { resetBreakers } from '../../subgraphs/shared/breaker.ts';
 import { codes, type GqlResult } from '../helpers/stack.ts';
 import { useStack } from '../helpers/use-stack.ts';
+import { MatchIdStatusesDocument } from '../../client/__generated__/graphql.ts';
 import { maskSecret } from '../../emulators/shared/emulator.ts';
 
 const { admin, noTrial, user } = DEMO_CLUSTERS;
@@ -29,16 +30,6 @@ const STATUS = /* GraphQL */ `
       active
       detail
       checkedAt
-    }
-  }
-`;
-const STATUSES = /* GraphQL */ `
-  query Statuses($ids: [String!]!) {
-    matchIdStatuses(matchIds: $ids) {
-      matchId
-      state
-      active
-      detail
     }
   }
 `;
@@ -148,9 +139,9 @@ describe('SolSub matchIdStatus: the HTTP status is the answer', () => {
 describe('SolSub matchIdStatuses', () => {
   it('answers in the order asked, one check per distinct id', async () => {
     const ids = ['TRIAL_001', 'PAID_001', 'NOPE', 'PAID_001', 'EXPIRED_001', 'TRIAL_001'];
-    const r = await h.send<{ matchIdStatuses: Status[] }>(STATUSES, { ids });
+    const r = await h.query(MatchIdStatusesDocument, { matchIds: ids });
     expect(r.errors).toBeUndefined();
-    expect(r.data!.matchIdStatuses.map((s) => [s.matchId, s.state])).toEqual([
+    expect(r.data!.matchIdStatuses!.map((s) => [s!.matchId, s!.state])).toEqual([
       ['TRIAL_001', 'TRIAL_ACTIVE'],
       ['PAID_001', 'PAID_ACTIVE'],
       ['NOPE', 'NOT_FOUND'],
@@ -178,7 +169,7 @@ describe('SolSub matchIdStatuses', () => {
   });
 
   it('a failed check is null with an error at its index; the other checks arrive', async () => {
-    const r = await h.send(STATUSES, { ids: ['PAID_001', 'LIMIT_001'] });
+    const r = await h.query(MatchIdStatusesDocument, { matchIds: ['PAID_001', 'LIMIT_001'] });
     const statuses = (r.data as { matchIdStatuses: Array<{ matchId: string } | null> }).matchIdStatuses;
     expect(statuses.map((x) => x?.matchId ?? null)).toEqual(['PAID_001', null]);
     expect(codes(r)).toEqual([{ path: 'matchIdStatuses.1', code: 'RATE_LIMITED' }]);
@@ -205,7 +196,7 @@ describe('SolSub input validation', () => {
     async (bad) => {
       const r1 = await status(bad);
       expect(codes(r1)).toEqual([{ path: 'matchIdStatus', code: 'BAD_USER_INPUT' }]);
-      const r2 = await h.send(STATUSES, { ids: ['PAID_001', bad] });
+      const r2 = await h.query(MatchIdStatusesDocument, { matchIds: ['PAID_001', bad] });
       expect(codes(r2)).toEqual([{ path: 'matchIdStatuses', code: 'BAD_USER_INPUT' }]);
       expect(r2.errors![0]!.extensions!.field).toEqual(['matchIds', '1']);
       expect(emu.requests).toHaveLength(0);
@@ -221,7 +212,7 @@ describe('SolSub input validation', () => {
 
   it('refuses more than 100 distinct ids in one request before any call', async () => {
     const ids = Array.from({ length: 101 }, (_, i) => `ID_${i}`);
-    const r = await h.send(STATUSES, { ids });
+    const r = await h.query(MatchIdStatusesDocument, { matchIds: ids });
     expect(codes(r)).toEqual([{ path: 'matchIdStatuses', code: 'BAD_USER_INPUT' }]);
     const r2 = await h.send(
       `query($a: [String!]!, $b: [String!]!) { a: matchIdStatuses(matchIds: $a) { state } b: matchIdStatuses(matchIds: $b) { state } }`,
@@ -233,11 +224,9 @@ describe('SolSub input validation', () => {
 
   it('takes a list of 100 and checks each distinct id once', async () => {
     const ids = Array.from({ length: 95 }, (_, i) => `ID_${i}`);
-    const r = await h.send<{ matchIdStatuses: Status[] }>(STATUSES, {
-      ids: [...ids, ...ids.slice(0, 5)],
-    });
+    const r = await h.query(MatchIdStatusesDocument, { matchIds: [...ids, ...ids.slice(0, 5)] });
     expect(r.errors).toBeUndefined();
-    expect(r.data!.matchIdStatuses.map((s) => s.matchId)).toEqual([...ids, ...ids.slice(0, 5)]);
+    expect(r.data!.matchIdStatuses!.map((s) => s!.matchId)).toEqual([...ids, ...ids.slice(0, 5)]);
     expect(checks()).toHaveLength(95);
   });
 });
