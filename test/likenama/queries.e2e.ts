@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { DEMO_CAMPAIGNS, DEMO_TOKENS, MSG } from '../../emulators/likenama/index.ts';
 import { GATEWAY_SECRET_HEADER } from '../../lib/secret.ts';
 import { codes, gql } from '../helpers/stack.ts';
-import { useLikenamaStack } from './setup.ts';
+import { asUser, useLikenamaStack } from './setup.ts';
+import { LikenamaViewerDocument } from '../../client/__generated__/graphql.ts';
 import { maskSecret } from '../../emulators/shared/emulator.ts';
 
 const h = useLikenamaStack();
@@ -32,10 +33,16 @@ const EVERYTHING = /* GraphQL */ `
 
 describe('Likenama queries through the gateway', () => {
   it('sends the documented headers with the raw token of the caller', async () => {
-    const r = await h.q(`{ likenamaViewer { username likeCredit coinCredit } }`, DEMO_TOKENS.phoebe);
+    const r = await h.query(LikenamaViewerDocument, undefined, asUser(DEMO_TOKENS.phoebe));
     expect(r.errors).toBeUndefined();
     expect(r.data).toEqual({
-      likenamaViewer: { username: 'phoebe_buffay', likeCredit: 20000, coinCredit: 10000 },
+      __typename: 'Query',
+      likenamaViewer: {
+        __typename: 'LikenamaUser',
+        username: 'phoebe_buffay',
+        likeCredit: 20000,
+        coinCredit: 10000,
+      },
     });
     const [call] = h.emu.calls('GET /api/users/self');
     expect(h.emu.requests).toHaveLength(1);
