@@ -4,6 +4,7 @@ import { DEMO_ACCOUNT } from '../../emulators/solmate/index.ts';
 import { GATEWAY_SECRET_HEADER } from '../../lib/secret.ts';
 import { codes, gql } from '../helpers/stack.ts';
 import { basic, ORDER_FIELDS, SEED, useSolmateStack } from './helpers.ts';
+import { AdDistrictsDocument } from '../../client/__generated__/graphql.ts';
 import { maskAuthorization } from '../../emulators/shared/emulator.ts';
 
 // A low bound makes the concurrency limit observable with a handful of ids.
@@ -269,12 +270,14 @@ describe('AdOrder entities', () => {
 
 describe('adDistricts', () => {
   it('lists the 32 districts with their Chinese names, without calling Solmate', async () => {
-    const r = await s.q<{ adDistricts: Array<{ value: string; name: string }> }>(
-      '{ adDistricts { value name } }',
-    );
+    const r = await s.query(AdDistrictsDocument);
     expect(r.data!.adDistricts).toHaveLength(32);
-    expect(r.data!.adDistricts[2]).toEqual({ value: 'TAIPEI_XINYI_CITY_HALL', name: '台北信義市府' });
-    expect(r.data!.adDistricts[31]).toEqual({ value: 'OTHER', name: '其他' });
+    expect(r.data!.adDistricts[2]).toEqual({
+      __typename: 'AdDistrictInfo',
+      value: 'TAIPEI_XINYI_CITY_HALL',
+      name: '台北信義市府',
+    });
+    expect(r.data!.adDistricts[31]).toEqual({ __typename: 'AdDistrictInfo', value: 'OTHER', name: '其他' });
     expect(s.emu.requests).toHaveLength(0);
   });
 });
