@@ -41,6 +41,14 @@ export const httpUrlSchema = z
   .string()
   .refine((s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol), 'must be an http(s) URL');
 
+/** An on/off switch: `1`, `true`, `on` or `0`, `false`, `off` (any case). */
+export const flagSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(['1', 'true', 'on', '0', 'false', 'off'], { error: 'must be 1, true, on, 0, false or off' }))
+  .transform((v) => v === '1' || v === 'true' || v === 'on');
+
 /**
  * Validates `env` against `shape` (one schema per variable; empty strings count as unset) and
  * turns the first problem into a ConfigError naming its variable.
@@ -74,6 +82,11 @@ function raise(setting: string, message: string): never {
 /** A port from `env[name]` (0 = any free port), `fallback` when unset. */
 export function envPort(name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
   return parseEnv({ [name]: portSchema.default(fallback) }, env)[name] as number;
+}
+
+/** An on/off switch from `env[name]`, `fallback` when unset. */
+export function envFlag(name: string, fallback: boolean, env: NodeJS.ProcessEnv = process.env): boolean {
+  return parseEnv({ [name]: flagSchema.default(fallback) }, env)[name] as boolean;
 }
 
 /**

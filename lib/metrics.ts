@@ -56,6 +56,13 @@ export const upstreamCalls = new Counter({
   registers: [metricsRegistry],
 });
 
+export const upstreamReadsShared = new Counter({
+  name: 'upstream_reads_shared_total',
+  help: 'Upstream reads not sent because the same read (same upstream, request and credentials) was already in flight: each joined that call and got its answer, one call saved (UPSTREAM_SHARE_READS)',
+  labelNames: ['api', 'action'] as const,
+  registers: [metricsRegistry],
+});
+
 export const upstreamDuration = new Histogram({
   name: 'upstream_request_duration_seconds',
   help: 'Duration of one attempt of a REST call to an upstream API (headers and body)',

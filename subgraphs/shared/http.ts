@@ -10,10 +10,11 @@ import {
 } from './breaker.ts';
 import { ErrorCode, LayerError, outcomeUnknownText, type UpstreamApi, type UpstreamInfo } from './errors.ts';
 import { logger } from '../../lib/logger.ts';
-import { upstreamCalls, upstreamDuration } from '../../lib/metrics.ts';
-import { callSignal, RequestEnded, type Deadline } from '../../lib/deadline.ts';
+import { upstreamCalls, upstreamDuration, upstreamReadsShared } from '../../lib/metrics.ts';
+import { callSignal, RequestEnded } from '../../lib/deadline.ts';
 import { currentDeadline } from '../../lib/request-context.ts';
 import { tracedUpstreamCall } from '../../lib/tracing.ts';
+import { shareRead, type CallBudget } from './inflight.ts';
 
 export type CallKind = 'read' | 'write';
 
@@ -55,6 +56,11 @@ export interface HttpOptions {
   label?: string;
   /** circuit breaker of this upstream; the process settings (BREAKER_* env) when omitted */
   breaker?: BreakerSettings;
+  /**
+   * identical reads in flight at once (same upstream, request and credentials) make one call;
+   * default true (UPSTREAM_SHARE_READS)
+   */
+  shareReads?: boolean;
 }
 
 export const defaultHttpOptions = {
@@ -63,6 +69,7 @@ export const defaultHttpOptions = {
   retryBaseMs: 100,
   connections: 32,
   maxBodyBytes: 8 * 1024 * 1024,
+  shareReads: true,
 } satisfies Partial<HttpOptions>;
 
 // One Pool per origin for the whole process: clients are built per request (credentials
@@ -133,11 +140,31 @@ export class UpstreamHttp {
   private readonly pool: Pool;
   private readonly basePath: string;
   private readonly breaker: UpstreamBreaker | null;
+  /**
+   * Everything besides the request that shapes a call and its errors: a read is shared only
+   * between clients that would send and report it alike (an SMM provider named twice over one
+   * panel and key reports under its own name). Null when this client does not share reads.
+   */
+  private readonly sharing: string | null;
 
   constructor(readonly opts: HttpOptions) {
     const url = new URL(opts.baseUrl);
     this.basePath = url.pathname.replace(/\/+$/, '');
     this.pool = poolFor(url.origin, opts);
+    this.sharing =
+      (opts.shareReads ?? defaultHttpOptions.shareReads)
+        ? JSON.stringify([
+            url.origin + this.basePath,
+            opts.api,
+            opts.provider ?? null,
+            opts.label ?? null,
+            opts.timeoutMs,
+            opts.retries,
+            opts.retryBaseMs,
+            opts.maxBodyBytes ?? null,
+            opts.secrets ?? [],
+          ])
+        : null;
     const upstream = opts.provider ? `${opts.api}/${opts.provider}` : opts.api;
     this.breaker = breakerFor(
       `${opts.api} ${url.origin}${this.basePath}`,
@@ -183,12 +210,59 @@ export class UpstreamHttp {
 
   /**
    * Sends one call (reads retried as configured) through the upstream's circuit breaker: while
-   * the circuit is open the call fails fast with UPSTREAM_UNAVAILABLE and nothing is sent.
+   * the circuit is open the call fails fast with UPSTREAM_UNAVAILABLE and nothing is sent. A
+   * read identical to one already in flight (same upstream, request and credentials) waits for
+   * that call's answer instead of sending its own (UPSTREAM_SHARE_READS).
    */
   async request(req: UpstreamRequest): Promise<UpstreamResponse> {
-    if (!this.breaker) return this.attempts(req);
+    const deadline = currentDeadline();
+    // a request with too little left goes its own way, to be refused as not sent
+    if (
+      req.kind !== 'read' ||
+      this.sharing === null ||
+      (deadline && (deadline.ended || deadline.remaining() < MIN_ATTEMPT_MS))
+    ) {
+      return this.send(req, deadline, true);
+    }
+    return shareRead(this.exactRequest(req), deadline, {
+      // every waiter leaves at its own deadline, so the call itself is cut only when all have
+      send: (budget) => this.send(req, budget, false),
+      joined: () => upstreamReadsShared.inc({ api: this.opts.api, action: req.action }),
+      // the words of a read cut for its caller, without a second "upstream call failed" line:
+      // the call itself goes on, or is cut (and logged) once the last waiter has left
+      left: (why) =>
+        new LayerError(
+          ErrorCode.UPSTREAM_UNAVAILABLE,
+          `${this.label} was cut off: ${why.message}`,
+          this.info(req.action),
+        ),
+    });
+  }
+
+  /**
+   * The request byte for byte as it would be sent: path, query, body and every header, the
+   * credential-bearing ones included, after what identifies this client.
+   */
+  private exactRequest(req: UpstreamRequest): string {
+    const headers = Object.entries(req.headers ?? {})
+      .map(([k, v]) => [k.toLowerCase(), v])
+      .sort(([a], [b]) => (a! < b! ? -1 : 1));
+    const qs = req.query ? new URLSearchParams(req.query).toString() : '';
+    return `${this.sharing}\n${JSON.stringify([req.method, req.path, qs, req.body ?? null, headers])}`;
+  }
+
+  /**
+   * `capped`: each attempt gets at most what is left of the budget. A shared read is not capped
+   * by the deadline of whichever request started it: its waiters leave at their own deadlines.
+   */
+  private async send(
+    req: UpstreamRequest,
+    budget: CallBudget | undefined,
+    capped: boolean,
+  ): Promise<UpstreamResponse> {
+    if (!this.breaker) return this.attempts(req, budget, capped);
     try {
-      return await this.breaker.execute(() => this.attempts(req));
+      return await this.breaker.execute(() => this.attempts(req, budget, capped));
     } catch (err) {
       if (!(err instanceof CircuitOpenError)) throw err;
       upstreamCalls.inc({ api: this.opts.api, action: req.action, outcome: 'circuit_open' });
@@ -203,8 +277,11 @@ export class UpstreamHttp {
     }
   }
 
-  private async attempts(req: UpstreamRequest): Promise<UpstreamResponse> {
-    const deadline = currentDeadline();
+  private async attempts(
+    req: UpstreamRequest,
+    deadline: CallBudget | undefined,
+    capped: boolean,
+  ): Promise<UpstreamResponse> {
     const attempts = req.kind === 'read' ? 1 + this.opts.retries : 1;
     let lastError: unknown;
     for (let attempt = 0; attempt < attempts; attempt++) {
@@ -221,7 +298,7 @@ export class UpstreamHttp {
         if (attempt > 0) break;
         throw this.notSent(req, deadline!);
       }
-      const budgetMs = Math.min(this.opts.timeoutMs, left);
+      const budgetMs = capped ? Math.min(this.opts.timeoutMs, left) : this.opts.timeoutMs;
       // Once sent, a write is waited for even when its caller has left: the idempotency record
       // then holds its real outcome for the retry. Reads stop as soon as nobody wants them.
       const call = callSignal(budgetMs, deadline && req.kind === 'read' ? deadline.signal : undefined);
@@ -245,7 +322,7 @@ export class UpstreamHttp {
   }
 
   /** The request ended (deadline, caller gone) or has too little left: nothing is sent. */
-  private notSent(req: UpstreamRequest, deadline: Deadline): LayerError {
+  private notSent(req: UpstreamRequest, deadline: CallBudget): LayerError {
     const ended = deadline.ended;
     upstreamCalls.inc({
       api: this.opts.api,
