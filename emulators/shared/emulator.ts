@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * (`times`, default: until cleared) whose route or action contains `match` (default: all).
  */
 export type FaultKind =
-  | 'latency' // wait `ms`, then answer normally
+  | 'latency' // wait `ms` (or until `hold` settles), then answer normally
   | 'status' // answer HTTP `status` (default 503) with a plain-text body
   | 'hang' // never answer (until the emulator closes)
   | 'reset' // destroy the connection without answering
@@ -32,8 +32,9 @@ export interface Fault {
   /** let this many matching requests through untouched first (the second chunk of a call fails) */
   skip?: number;
   /**
-   * commitThen* faults (in-process only): fail the answer only once this settles, so a test can
-   * act while the write is made and its caller is still waiting
+   * In-process only. commitThen* faults: fail the answer only once this settles, so a test can
+   * act while the write is made and its caller is still waiting. latency: answer only once this
+   * settles, so a test holds a call in flight for as long as it needs, without a timer.
    */
   hold?: Promise<unknown>;
 }
@@ -343,7 +344,7 @@ export class Emulator {
   private async applyFault(f: Fault, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     switch (f.kind) {
       case 'latency':
-        await sleep(f.ms ?? 1000);
+        await (f.hold ?? sleep(f.ms ?? 1000));
         return false;
       case 'status':
         send(res, {
