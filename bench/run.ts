@@ -13,6 +13,7 @@ import { benchCode, loadStartStack, type BenchCode } from './code.ts';
 import { composeSupergraph } from '../stack/compose.ts';
 import { parts as allParts } from '../stack/parts/index.ts';
 import { GATEWAY_SECRET_HEADER } from '../lib/secret.ts';
+import { envFlag } from '../lib/config.ts';
 import { buildFanout, smmCall, type Fanout } from './fanout.ts';
 import { startHiveGateway } from './hive.ts';
 import { LoadWorker, type LoadJob, type LoadResult } from './load.ts';
@@ -328,6 +329,10 @@ async function overhead(b: Bench, orderId: string): Promise<Scenario> {
       '`smmOrder` through gateway → SMM subgraph → emulator, vs the same form POST straight to the emulator.',
       'The subgraph row sends the query straight to the SMM subgraph (with the gateway secret): the difference ' +
         'to the gateway row is the gateway tier.',
+      envFlag('UPSTREAM_SHARE_READS', true)
+        ? 'The subgraphs share identical upstream reads in flight (UPSTREAM_SHARE_READS, on): at 64 connections ' +
+          'every client asks for the same order, so "under load" shows the upstream calls that saved.'
+        : 'UPSTREAM_SHARE_READS=0: every operation makes its own upstream call, identical reads in flight included.',
     ],
   };
 }
