@@ -83,14 +83,19 @@ export function askedBudget(value: string | string[] | undefined): number | unde
   return Number(value);
 }
 
+/** A request's deadline: `maxMs`, or less when the caller (the gateway) says less is left. */
+export function deadlineFor(headers: Record<string, string | string[] | undefined>, maxMs: number): Deadline {
+  const asked = askedBudget(headers[DEADLINE_HEADER]);
+  return new Deadline(asked === undefined ? maxMs : Math.min(asked, maxMs));
+}
+
 /**
- * Starts the request's deadline (res.locals.deadline): `maxMs`, or less when the caller (the
- * gateway) says less is left. It ends early when the client disconnects before being answered.
+ * Starts the request's deadline (res.locals.deadline, see deadlineFor). It ends early when the
+ * client disconnects before being answered.
  */
 export function startDeadline(maxMs: number) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    const asked = askedBudget(req.headers[DEADLINE_HEADER]);
-    const deadline = new Deadline(asked === undefined ? maxMs : Math.min(asked, maxMs));
+    const deadline = deadlineFor(req.headers, maxMs);
     res.locals.deadline = deadline;
     res.on('close', () => {
       if (res.writableFinished) deadline.settle();

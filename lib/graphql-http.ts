@@ -1,5 +1,11 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { HeaderMap, type ApolloServer, type BaseContext, type ContextFunction } from '@apollo/server';
+import {
+  HeaderMap,
+  type ApolloServer,
+  type BaseContext,
+  type ContextFunction,
+  type HTTPGraphQLResponse,
+} from '@apollo/server';
 
 /**
  * The query string of a request target as Node's legacy `url.parse(target).search` gives it for
@@ -32,30 +38,40 @@ export function graphqlMiddleware<Ctx extends BaseContext>(
       );
       return;
     }
-    const headers = new HeaderMap();
-    for (const [key, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-    }
     const answer = await server.executeHTTPGraphQLRequest({
       httpGraphQLRequest: {
         method: req.method.toUpperCase(),
-        headers,
+        headers: headerMapOf(req.headers),
         search: searchOf(req.url),
         body: req.body as unknown,
       },
       context: () => options.context({ req, res }),
     });
-    for (const [key, value] of answer.headers) res.setHeader(key, value);
-    res.statusCode = answer.status || 200;
-    if (answer.body.kind === 'complete') {
-      res.send(answer.body.string);
-      return;
-    }
-    const flushable = res as unknown as { flush?: () => void };
-    for await (const chunk of answer.body.asyncIterator) {
-      res.write(chunk);
-      if (typeof flushable.flush === 'function') flushable.flush();
-    }
-    res.end();
+    await sendAnswer(res, answer);
   };
+}
+
+/** Request headers as Apollo Server takes them (names in lower case, repeated values joined). */
+export function headerMapOf(headers: Record<string, string | string[] | undefined>): HeaderMap {
+  const map = new HeaderMap();
+  for (const [key, value] of Object.entries(headers)) {
+    if (value !== undefined) map.set(key, Array.isArray(value) ? value.join(', ') : value);
+  }
+  return map;
+}
+
+/** Writes Apollo Server's answer to an Express response. */
+export async function sendAnswer(res: Response, answer: HTTPGraphQLResponse): Promise<void> {
+  for (const [key, value] of answer.headers) res.setHeader(key, value);
+  res.statusCode = answer.status || 200;
+  if (answer.body.kind === 'complete') {
+    res.send(answer.body.string);
+    return;
+  }
+  const flushable = res as unknown as { flush?: () => void };
+  for await (const chunk of answer.body.asyncIterator) {
+    res.write(chunk);
+    if (typeof flushable.flush === 'function') flushable.flush();
+  }
+  res.end();
 }

@@ -6,31 +6,52 @@ import { rejectedRequests } from './metrics.ts';
 const errorBody = (message: string, code: string) => ({ errors: [{ message, extensions: { code } }] });
 
 /**
+ * The answer to a body over the limit (express.json's 413), counted as a rejected request: the
+ * same over HTTP and for a subgraph called in-process.
+ */
+export function bodyTooLarge(maxBodyBytes: number): { status: number; body: string } {
+  rejectedRequests.inc({ reason: 'body_too_large' });
+  return {
+    status: 413,
+    body: JSON.stringify(
+      errorBody(`The request body is larger than the limit of ${maxBodyBytes} bytes`, 'PAYLOAD_TOO_LARGE'),
+    ),
+  };
+}
+
+/** The answer to a body that is not a JSON object or array (express.json's 400). */
+export const bodyNotJson = (): { status: number; body: string } => ({
+  status: 400,
+  body: JSON.stringify(errorBody('The request body is not valid JSON', 'BAD_REQUEST')),
+});
+
+/** The answer to a request that failed outside GraphQL (a bug): logged, and nothing of it sent. */
+export function requestFailed(err: unknown): { status: number; body: string } {
+  logger.error({ err }, 'request failed outside GraphQL');
+  return {
+    status: 500,
+    body: JSON.stringify(errorBody('The request could not be read', 'INTERNAL_SERVER_ERROR')),
+  };
+}
+
+/**
  * JSON answers for what the body parser refuses and for anything else that reaches express's
  * error handling: express's own handler sends an HTML page, with a stack trace outside production.
  */
 export function jsonErrors(maxBodyBytes: number): ErrorRequestHandler {
   return (err: { type?: string; status?: number }, _req, res, next) => {
     if (res.headersSent) return next(err);
-    let status = 500;
-    let code = 'INTERNAL_SERVER_ERROR';
-    let message = 'The request could not be read';
-    if (err.type === 'entity.too.large') {
-      rejectedRequests.inc({ reason: 'body_too_large' });
-      status = 413;
-      code = 'PAYLOAD_TOO_LARGE';
-      message = `The request body is larger than the limit of ${maxBodyBytes} bytes`;
-    } else if (err.type === 'entity.parse.failed') {
-      status = 400;
-      code = 'BAD_REQUEST';
-      message = 'The request body is not valid JSON';
-    } else if (typeof err.status === 'number' && err.status >= 400 && err.status < 500) {
-      status = err.status;
-      code = 'BAD_REQUEST';
-    } else {
-      logger.error({ err }, 'request failed outside GraphQL');
+    if (err.type === 'entity.too.large' || err.type === 'entity.parse.failed') {
+      const refusal = err.type === 'entity.too.large' ? bodyTooLarge(maxBodyBytes) : bodyNotJson();
+      res.status(refusal.status).type('application/json').send(refusal.body);
+      return;
     }
-    res.status(status).json(errorBody(message, code));
+    if (typeof err.status === 'number' && err.status >= 400 && err.status < 500) {
+      res.status(err.status).json(errorBody('The request could not be read', 'BAD_REQUEST'));
+      return;
+    }
+    const failed = requestFailed(err);
+    res.status(failed.status).type('application/json').send(failed.body);
   };
 }
 
