@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Fetcher, FetcherHeaders, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import type { Agent } from 'undici';
 import type { CallSignal } from '../lib/deadline.ts';
+import { transportError, type InProcessCall, type InProcessSubgraph } from '../lib/in-process.ts';
 
 /**
  * A subgraph's answer headers, read-only, over undici's plain record (names in lower case):
@@ -113,4 +114,60 @@ export function subgraphFetcher(agent: Agent, signal: () => CallSignal | undefin
       call?.release();
     }
   }) as Fetcher;
+}
+
+/**
+ * The gateway's fetcher for a subgraph in its own process (SUBGRAPH_TRANSPORT=local): the request
+ * RemoteGraphQLDataSource built (headers filtered by willSendRequest, the secret, the remaining
+ * budget, the trace context) goes to the subgraph's /graphql pipeline without loopback HTTP.
+ * Failures keep the HTTP fetcher's shape, so the gateway maps them alike: an aborted call rejects
+ * with the signal's reason and ends the subgraph's request as a closed socket would; a stopped
+ * subgraph or gateway is `TypeError('fetch failed')` with a socket-like cause.
+ */
+export function inProcessFetcher(
+  subgraph: InProcessSubgraph,
+  signal: () => CallSignal | undefined,
+): Fetcher & { destroy(): void } {
+  const running = new Set<InProcessCall>();
+  let destroyed = false;
+  const fetcher = (async (url: string, init: FetcherRequestInit = {}) => {
+    const call = signal();
+    const callSignal = call?.signal;
+    let inFlight: InProcessCall | undefined;
+    const onAbort = () => inFlight?.cut(callSignal!.reason);
+    try {
+      if (callSignal?.aborted) throw callSignal.reason;
+      if (destroyed) throw transportError('UND_ERR_DESTROYED', 'the gateway has stopped');
+      inFlight = subgraph.call({
+        method: init.method ?? 'GET',
+        headers: (init.headers ?? {}) as Record<string, string>,
+        body: typeof init.body === 'string' ? init.body : '',
+      });
+      running.add(inFlight);
+      callSignal?.addEventListener('abort', onAbort, { once: true });
+      const reply = await inFlight.reply;
+      return new BufferedAnswer(
+        url,
+        reply.status,
+        STATUS_CODES[reply.status] ?? '',
+        new AnswerHeaders(reply.headers),
+        reply.body,
+      );
+    } catch (err) {
+      if (callSignal?.aborted) throw callSignal.reason;
+      throw new TypeError('fetch failed', { cause: err });
+    } finally {
+      callSignal?.removeEventListener('abort', onAbort);
+      if (inFlight) running.delete(inFlight);
+      call?.release();
+    }
+  }) as Fetcher;
+  return Object.assign(fetcher, {
+    /** cuts the calls still running, as destroying the HTTP agent cuts its sockets */
+    destroy() {
+      destroyed = true;
+      const gone = transportError('UND_ERR_DESTROYED', 'the gateway stopped during the call');
+      for (const c of running) c.cut(gone);
+    },
+  });
 }

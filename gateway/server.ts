@@ -28,7 +28,8 @@ import { flushTracing, injectTraceContext, startTracing, traceRequests } from '.
 import { accessSettingsFromEnv, checkExposure, requireApiKey, serverSideCredentials } from './access.ts';
 import { armorProtection, formatGatewayError, gatewayLimitsFromEnv, listItemsPlugin } from './limits.ts';
 import { opsRouter } from './ops.ts';
-import { subgraphFetcher } from './fetcher.ts';
+import { inProcessFetcher, subgraphFetcher } from './fetcher.ts';
+import type { InProcessSubgraph } from '../lib/in-process.ts';
 import { jsonErrors, jsonNotFound } from '../lib/http-errors.ts';
 import { graphiql } from './graphiql.ts';
 import { corsFromEnv, handleCors } from './cors.ts';
@@ -203,6 +204,11 @@ export interface GatewayOptions {
   upstreamCredentials?: string[];
   /** the APIs behind the subgraphs (the registry, stack/parts/index.ts, by default) */
   apis?: readonly GatewayApi[];
+  /**
+   * subgraphs running in this process, by name (SUBGRAPH_TRANSPORT=local): called without
+   * loopback HTTP; their URL still serves /ready. The others are called over HTTP.
+   */
+  inProcess?: Record<string, InProcessSubgraph>;
 }
 
 const production = () => process.env.NODE_ENV === 'production';
@@ -238,6 +244,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
   // gateway's CPU in the bench profile
   const agent = new Agent({ keepAliveTimeout: 30_000, connections: 256 });
   const fetcher: Fetcher = subgraphFetcher(agent, subgraphCallSignal);
+  const inProcessFetchers: Array<ReturnType<typeof inProcessFetcher>> = [];
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8'),
     logger,
@@ -246,7 +253,10 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
     buildService: ({ name, url }) => {
       const target = opts.subgraphUrls?.[name] ?? String(url);
       subgraphUrls.set(name, target);
-      return new SubgraphSource(name, target, callerHeaderFilter(apis, name), opts.secret, fetcher);
+      const local = opts.inProcess?.[name];
+      const own = local && inProcessFetcher(local, subgraphCallSignal);
+      if (own) inProcessFetchers.push(own);
+      return new SubgraphSource(name, target, callerHeaderFilter(apis, name), opts.secret, own ?? fetcher);
     },
   });
   const server = new ApolloServer<GatewayContext>({
@@ -309,6 +319,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
       if (cut > 0) logger.warn({ connections: cut }, 'gateway cut requests still running at the deadline');
       await server.stop();
       // past the deadline: whatever is still in flight to a subgraph is cut, not awaited
+      for (const f of inProcessFetchers) f.destroy();
       await agent.destroy();
       await flushTracing();
     },

@@ -49,6 +49,19 @@ export const flagSchema = z
   .pipe(z.enum(['1', 'true', 'on', '0', 'false', 'off'], { error: 'must be 1, true, on, 0, false or off' }))
   .transform((v) => v === '1' || v === 'true' || v === 'on');
 
+export type SubgraphTransport = 'local' | 'http';
+
+/**
+ * How a gateway calls the subgraphs that run in its own process (`npm start`): `local` hands each
+ * request to the subgraph's pipeline without loopback HTTP, `http` goes through its port as a
+ * split deployment does. Subgraphs in other processes are always called over HTTP.
+ */
+export const subgraphTransportSchema = z.enum(['local', 'http'], { error: 'must be local or http' });
+
+/** SUBGRAPH_TRANSPORT from `env`: `local` when unset. */
+export const subgraphTransport = (env: NodeJS.ProcessEnv = process.env): SubgraphTransport =>
+  parseEnv({ SUBGRAPH_TRANSPORT: subgraphTransportSchema.default('local') }, env).SUBGRAPH_TRANSPORT;
+
 /**
  * Validates `env` against `shape` (one schema per variable; empty strings count as unset) and
  * turns the first problem into a ConfigError naming its variable.

@@ -13,6 +13,7 @@ import {
   portSchema,
   runMain,
   secretSchema,
+  subgraphTransportSchema,
   workersFromEnv,
 } from '../lib/config.ts';
 import { reportReady, superviseWorkers } from '../lib/cluster.ts';
@@ -32,6 +33,8 @@ await runMain('gateway', async () => {
     PORT: portSchema.default(DEFAULT_GATEWAY_PORT),
     HOST: z.string().default('127.0.0.1'),
     SUPERGRAPH_FILE: z.string().optional(),
+    // checked for typos only: no subgraph runs in this process, so every call goes over HTTP
+    SUBGRAPH_TRANSPORT: subgraphTransportSchema.optional(),
     ...Object.fromEntries(urlVars.map((v) => [v, httpUrlSchema.optional()])),
   });
   let sdl: string;

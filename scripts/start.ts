@@ -10,7 +10,7 @@ import cluster from 'node:cluster';
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { reportReady, superviseWorkers } from '../lib/cluster.ts';
-import { ConfigError, runMain, workersFromEnv } from '../lib/config.ts';
+import { ConfigError, runMain, subgraphTransport, workersFromEnv } from '../lib/config.ts';
 import { useDataDir } from '../lib/data-dir.ts';
 import { logger } from '../lib/logger.ts';
 import { exitOnSignals, shutdownTimeoutMs } from '../lib/shutdown.ts';
@@ -28,6 +28,8 @@ const readyLine = (url: string) =>
 await runMain('npm start', async () => {
   const workers = workersFromEnv(availableParallelism());
   if (cluster.isWorker) return startWorker();
+  // checked before any worker starts: each one's gateway calls its own subgraphs this way
+  const transport = subgraphTransport();
   // idempotency records live in a file here, so a key used before a restart still replays after
   // it; every worker opens the same one (LMDB is safe across processes), or Redis with REDIS_URL
   const dataDir = useDataDir();
@@ -39,7 +41,13 @@ await runMain('npm start', async () => {
     for (const [name, sg] of Object.entries(stack.subgraphs))
       logger.info({ api: name, url: sg.url }, `${name} subgraph`);
     logger.info(
-      { url: stack.gatewayUrl, graphiql: graphiqlOf(stack.gatewayUrl), dataDir, workers },
+      {
+        url: stack.gatewayUrl,
+        graphiql: graphiqlOf(stack.gatewayUrl),
+        dataDir,
+        workers,
+        subgraphTransport: transport,
+      },
       readyLine(stack.gatewayUrl),
     );
     exitOnSignals((graceMs) => stack.close(graceMs));
@@ -69,7 +77,10 @@ await runMain('npm start', async () => {
     },
     afterStop: () => emulators.close(),
   });
-  logger.info({ url, graphiql: graphiqlOf(url), dataDir, workers }, readyLine(url));
+  logger.info(
+    { url, graphiql: graphiqlOf(url), dataDir, workers, subgraphTransport: transport },
+    readyLine(url),
+  );
 });
 
 /** One worker: gateway and subgraphs, pointed at the primary's emulators. */

@@ -5,12 +5,12 @@ import { serverSideCredentials } from '../gateway/access.ts';
 import { startGateway } from '../gateway/server.ts';
 import { breakerSettingsFromEnv, configureBreakers } from '../subgraphs/shared/breaker.ts';
 import { closeAllPools } from '../subgraphs/shared/http.ts';
-import { type RunningService } from '../lib/listen.ts';
-import { listenSubgraph } from '../subgraphs/shared/serve.ts';
+import { listenSubgraph, type RunningSubgraph } from '../subgraphs/shared/serve.ts';
+import type { InProcessSubgraph } from '../lib/in-process.ts';
 import { composeSupergraph } from './compose.ts';
 import type { StackPart } from './part.ts';
 import { parts as allParts } from './parts/index.ts';
-import { listening } from '../lib/config.ts';
+import { listening, subgraphTransport, type SubgraphTransport } from '../lib/config.ts';
 import { EMULATOR_PORT_OFFSET, portVar, type PortKind } from './ports.ts';
 
 export interface StackOptions {
@@ -34,6 +34,8 @@ export interface StackOptions {
    * credentials were counted, so their demo credentials never count as server-side ones
    */
   emulatorEnv?: Record<string, string>;
+  /** how the gateway calls the subgraphs: SUBGRAPH_TRANSPORT of `env` (`local`) by default */
+  transport?: SubgraphTransport;
 }
 
 export interface StartedEmulators {
@@ -81,7 +83,10 @@ export async function startEmulators(opts: {
 export interface Stack {
   gatewayUrl: string;
   emulators: Partial<Record<StackPart['name'], Emulator>>;
-  subgraphs: Partial<Record<StackPart['name'], RunningService>>;
+  /** each subgraph's own HTTP endpoint, served in both transports (tests, /ready, other routers) */
+  subgraphs: Partial<Record<StackPart['name'], RunningSubgraph>>;
+  /** how the gateway calls the subgraphs */
+  transport: SubgraphTransport;
   /** the environment each subgraph was built from (emulator URLs and demo credentials included) */
   env: NodeJS.ProcessEnv;
   /** the gateway→subgraph secret (tests call subgraphs directly with it) */
@@ -109,6 +114,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const env: NodeJS.ProcessEnv = { ...(opts.env ?? process.env) };
   const host = env.HOST ?? '127.0.0.1';
   const secret = env.SUBGRAPH_SECRET || randomBytes(24).toString('base64url');
+  const transport = opts.transport ?? subgraphTransport(env);
   const subgraphs: Stack['subgraphs'] = {};
   const closers: Array<(graceMs: number) => Promise<void>> = [];
   const close = async (graceMs = 0) => {
@@ -133,14 +139,16 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     closers.push(() => started.close());
     Object.assign(env, started.env);
     const urls: Record<string, string> = {};
+    const inProcess: Record<string, InProcessSubgraph> = {};
     for (const part of parts) {
       const def = part.subgraph(env);
       const port = portOf('subgraph', part);
       const running = await listening(portVar('subgraph', part), port, '127.0.0.1', () =>
         listenSubgraph(def, { port, secret, deadlineMs: requestDeadlineMs(env), exclusive: true }),
       );
-      (subgraphs as Record<string, RunningService>)[part.name] = running;
+      (subgraphs as Record<string, RunningSubgraph>)[part.name] = running;
       urls[part.name] = running.url;
+      inProcess[part.name] = running.inProcess;
       closers.push((graceMs) => running.close(graceMs));
     }
     const gatewayPort = opts.gatewayPort ?? (fixed ? Number(env.PORT ?? 4000) : 0);
@@ -154,10 +162,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         env,
         upstreamCredentials,
         apis: parts,
+        ...(transport === 'local' ? { inProcess } : {}),
       }),
     );
     closers.push((graceMs) => gateway.close(graceMs));
-    return { gatewayUrl: gateway.url, emulators, subgraphs, env, secret, close };
+    return { gatewayUrl: gateway.url, emulators, subgraphs, transport, env, secret, close };
   } catch (err) {
     await close();
     throw err;
