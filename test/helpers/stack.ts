@@ -1,12 +1,16 @@
 import { request } from 'undici';
 import { startStack, type Stack, type StackOptions } from '../../stack/index.ts';
 
-/** Fast deadlines so fault tests finish quickly; every upstream is emulated. */
+/**
+ * Fast deadlines so fault tests finish quickly; every upstream is emulated. SUBGRAPH_TRANSPORT
+ * comes from the test process (the `http` vitest project runs the gateway suites over HTTP).
+ */
 export const TEST_ENV: NodeJS.ProcessEnv = {
   UPSTREAM_TIMEOUT_MS: '800',
   UPSTREAM_READ_RETRIES: '1',
   UPSTREAM_RETRY_BASE_MS: '5',
   SMM_SERVICES_TTL_MS: '60000',
+  ...(process.env.SUBGRAPH_TRANSPORT ? { SUBGRAPH_TRANSPORT: process.env.SUBGRAPH_TRANSPORT } : {}),
 };
 
 export async function startTestStack(opts: StackOptions = {}): Promise<Stack> {
