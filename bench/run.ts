@@ -45,6 +45,8 @@ export interface BenchOptions {
   code: BenchCode;
   /** emulators in the bench process with the stack, or in a child process of their own */
   upstreams: UpstreamsWhere;
+  /** how our gateway calls its subgraphs: in-process (as `npm start`) or over loopback HTTP */
+  transport: 'local' | 'http';
   log: (line: string) => void;
 }
 
@@ -106,6 +108,7 @@ export interface BenchResult {
     smoke: boolean;
     code: BenchCode;
     upstreams: UpstreamsWhere;
+    transport: 'local' | 'http';
     subgraphs: string[];
     supergraph: string;
     notes: string[];
@@ -119,6 +122,13 @@ function num(name: string, v: string | undefined, fallback: number): number {
   const n = Number(v);
   if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got "${v}"`);
   return n;
+}
+
+/** BENCH_TRANSPORT (else SUBGRAPH_TRANSPORT): how our gateway calls the subgraphs of its process. */
+export function benchTransport(env: NodeJS.ProcessEnv = process.env): 'local' | 'http' {
+  const v = env.BENCH_TRANSPORT || env.SUBGRAPH_TRANSPORT || 'local';
+  if (v !== 'local' && v !== 'http') throw new Error(`BENCH_TRANSPORT must be local or http, got "${v}"`);
+  return v;
 }
 
 export function benchOptions(argv: string[] = [], env: NodeJS.ProcessEnv = process.env): BenchOptions {
@@ -135,6 +145,7 @@ export function benchOptions(argv: string[] = [], env: NodeJS.ProcessEnv = proce
     smoke,
     code: benchCode(argv, env),
     upstreams: argv.includes('--upstreams-process') ? 'process' : upstreamsWhere(env),
+    transport: benchTransport(env),
     log: (line) => process.stderr.write(`${line}\n`),
   };
 }
@@ -509,6 +520,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       emulatorLatencyMs: 0,
       parts: fileMatches ? undefined : allParts,
       env: { ...BENCH_ENV, ...process.env, ...child?.env },
+      transport: opts.transport,
     });
   } catch (err) {
     await child?.close();
@@ -578,6 +590,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       smoke: opts.smoke,
       code: opts.code,
       upstreams: opts.upstreams,
+      transport: opts.transport,
       subgraphs: present,
       supergraph: fileMatches
         ? 'schema/supergraph.graphql'
@@ -588,7 +601,10 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
             'upstreams would) and the load generator are child processes (BENCH_UPSTREAMS=process).'
           : 'Emulators, subgraphs and our gateway run in one Node process (one event loop); the load ' +
             'generator is a child process. Deployed as separate processes, each would get its own core.',
-        'Everything over loopback HTTP with keep-alive.',
+        opts.transport === 'local'
+          ? 'Clients, Hive Gateway and the subgraph rows over loopback HTTP with keep-alive; our gateway calls ' +
+            'its subgraphs in-process (SUBGRAPH_TRANSPORT=local, as `npm start`; BENCH_TRANSPORT=http for loopback HTTP).'
+          : 'Everything over loopback HTTP with keep-alive, our gateway→subgraph calls included (BENCH_TRANSPORT=http).',
         opts.code === 'dist'
           ? 'The stack runs the compiled JavaScript in dist/ (as `npm start`), without source maps.'
           : 'The stack runs the TypeScript sources under tsx (BENCH_CODE=dist runs dist/, as `npm start`).',

@@ -6,14 +6,22 @@ const SCENARIOS: ScenarioId[] = ['overhead', 'batching', 'fanout', 'memory', 'pe
 
 describe('npm run bench -- --smoke', () => {
   // BENCH_UPSTREAMS=process puts the emulators in a child process: the counts of upstream calls
-  // then come over IPC, and must be the same as with the emulators in the bench's own process
-  it.each(['in-process', 'process'] as const)(
-    'runs every scenario and reports positive figures (upstreams %s)',
+  // then come over IPC, and must be the same as with the emulators in the bench's own process.
+  // The second run also has our gateway call its subgraphs over HTTP (BENCH_TRANSPORT=http).
+  it.each([
+    ['in-process', 'local'],
+    ['process', 'http'],
+  ] as const)(
+    'runs every scenario and reports positive figures (upstreams %s, subgraph transport %s)',
     { timeout: 90_000 },
-    async (where) => {
-      const opts = { ...benchOptions(['--smoke'], { BENCH_UPSTREAMS: where }), log: () => {} };
+    async (where, transport) => {
+      const opts = {
+        ...benchOptions(['--smoke'], { BENCH_UPSTREAMS: where, BENCH_TRANSPORT: transport }),
+        log: () => {},
+      };
       const result: BenchResult = await runBench(opts);
       expect(result.meta.upstreams).toBe(where);
+      expect(result.meta.transport).toBe(transport);
 
       expect(result.runs.map((r) => r.emulatorLatencyMs)).toEqual([0]);
       const [run] = result.runs;
