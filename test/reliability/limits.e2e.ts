@@ -203,7 +203,8 @@ describe('GATEWAY_MAX_BODY_BYTES=4096', () => {
 });
 
 describe('UPSTREAM_CONNECTIONS=2', () => {
-  const h = withStack({ UPSTREAM_CONNECTIONS: '2', UPSTREAM_TIMEOUT_MS: '2000' });
+  // identical reads in flight would be shared (one call for all six): this is about the pool
+  const h = withStack({ UPSTREAM_CONNECTIONS: '2', UPSTREAM_TIMEOUT_MS: '2000', UPSTREAM_SHARE_READS: '0' });
   const LATENCY = 150;
 
   it('queues calls beyond 2 per upstream instead of failing them', async () => {
