@@ -4,7 +4,8 @@
 // (4101..4104); PORT=0 (or STACK_PORTS=random) puts every part on a free port.
 // WORKERS (default: one per core): that many processes serve PORT together (node:cluster), each
 // with its own gateway and subgraphs on free loopback ports; the emulators run once, in the
-// primary, which hands their URLs and the gateway secret to every worker.
+// primary, which hands their URLs and the gateway secret to every worker (and loads no gateway:
+// stack/index.ts is imported where it runs).
 // SIGTERM/SIGINT: stop accepting, let requests in flight finish (SHUTDOWN_TIMEOUT_MS), exit 0.
 import cluster from 'node:cluster';
 import { randomBytes } from 'node:crypto';
@@ -14,7 +15,7 @@ import { ConfigError, runMain, subgraphTransport, workersFromEnv } from '../lib/
 import { useDataDir } from '../lib/data-dir.ts';
 import { logger } from '../lib/logger.ts';
 import { exitOnSignals, shutdownTimeoutMs } from '../lib/shutdown.ts';
-import { startEmulators, startStack } from '../stack/index.ts';
+import { startEmulators } from '../stack/emulators.ts';
 import { parts } from '../stack/parts/index.ts';
 import { stackPortsFromEnv, subgraphPortVar } from '../stack/ports.ts';
 
@@ -35,6 +36,7 @@ await runMain('npm start', async () => {
   const dataDir = useDataDir();
   const ports = stackPortsFromEnv();
   if (workers === 1) {
+    const { startStack } = await import('../stack/index.ts');
     const stack = await startStack({ ports: ports.portOf, gatewayPort: ports.gateway });
     for (const [name, emu] of Object.entries(stack.emulators))
       logger.info({ api: name, url: emu.url }, `${name} emulator`);
@@ -88,6 +90,7 @@ async function startWorker() {
   const emulatorEnv = JSON.parse(process.env[EMULATOR_ENV] ?? '{}') as Record<string, string>;
   delete process.env[EMULATOR_ENV];
   const ports = stackPortsFromEnv();
+  const { startStack } = await import('../stack/index.ts');
   const stack = await startStack({
     // the gateway's port is shared by every worker; subgraphs are each worker's own
     ports: (kind, part) => (kind === 'subgraph' ? 0 : ports.portOf(kind, part)),

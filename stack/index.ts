@@ -8,6 +8,8 @@ import { closeAllPools } from '../subgraphs/shared/http.ts';
 import { listenSubgraph, type RunningSubgraph } from '../subgraphs/shared/serve.ts';
 import type { InProcessSubgraph } from '../lib/in-process.ts';
 import { composeSupergraph } from './compose.ts';
+import { startEmulators } from './emulators.ts';
+export { startEmulators, type StartedEmulators } from './emulators.ts';
 import type { StackPart } from './part.ts';
 import { parts as allParts } from './parts/index.ts';
 import { listening, subgraphTransport, type SubgraphTransport } from '../lib/config.ts';
@@ -36,48 +38,6 @@ export interface StackOptions {
   emulatorEnv?: Record<string, string>;
   /** how the gateway calls the subgraphs: SUBGRAPH_TRANSPORT of `env` (`local`) by default */
   transport?: SubgraphTransport;
-}
-
-export interface StartedEmulators {
-  emulators: Partial<Record<StackPart['name'], Emulator>>;
-  /** what points each subgraph at its emulator: URLs and the emulators' demo credentials */
-  env: Record<string, string>;
-  close(): Promise<void>;
-}
-
-/**
- * Starts the emulator of every part `env` names no real upstream for (all with `force`), on
- * loopback; `portOf` chooses each one's port (0: a free one).
- */
-export async function startEmulators(opts: {
-  parts: StackPart<string>[];
-  env: NodeJS.ProcessEnv;
-  portOf: (part: StackPart<string>) => number;
-  latencyMs?: number;
-  force?: boolean;
-}): Promise<StartedEmulators> {
-  const emulators: StartedEmulators['emulators'] = {};
-  const env: Record<string, string> = {};
-  const close = async () => {
-    for (const e of Object.values(emulators).reverse()) await e!.close().catch(() => {});
-  };
-  try {
-    for (const part of opts.parts) {
-      if (opts.force || part.needsEmulator(opts.env)) {
-        const port = opts.portOf(part);
-        const started = await listening(portVar('emulator', part), port, '127.0.0.1', () =>
-          part.startEmulator({ port, latencyMs: opts.latencyMs }),
-        );
-        // a part outside the registry (a test's extra API) is kept under its own name too
-        (emulators as Record<string, Emulator>)[part.name] = started.emulator;
-        Object.assign(env, started.env);
-      }
-    }
-  } catch (err) {
-    await close();
-    throw err;
-  }
-  return { emulators, env, close };
 }
 
 export interface Stack {
