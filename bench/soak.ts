@@ -3,11 +3,12 @@
 // stayed flat after the warm-up; prints the figures either way.
 //   npx tsx bench/soak.ts                      (add --expose-gc: node --expose-gc --import tsx bench/soak.ts)
 //   SOAK_SECONDS=60 SOAK_CONNECTIONS=10 npx tsx bench/soak.ts
-// --start (or SOAK_TARGET=start): `npm start` as operators run it, compiled (node
-// dist/scripts/start.js, built first when stale), in its own process with SOAK_WORKERS workers
+// --start (or SOAK_TARGET=start): `npm start` as operators run it, compiled (package.json's
+// start command: node, its flags, dist/scripts/start.js, built first when stale), in its own process with SOAK_WORKERS workers
 // (1 by default); RSS is the sum over its primary and workers, read from /proc, heap the sum
 // its /metrics reports (no forced GC: it is another process). The same flatness rule applies to
-// RSS there, and SOAK_MAX_RSS_MIB (300) bounds the largest sum.
+// RSS there, and SOAK_MAX_RSS_MIB (300) bounds the largest sum. SOAK_NODE_OPTIONS: NODE_OPTIONS
+// for npm start only.
 //   npm run soak -- --start
 //   SOAK_WORKERS=2 SOAK_SECONDS=120 npm run soak -- --start
 import './env.ts';
@@ -107,7 +108,11 @@ async function startCommand(): Promise<Target> {
   });
   if (built.status !== 0) throw new Error('build failed');
   const dataDir = mkdtempSync(join(tmpdir(), 'soak-data-'));
-  const child = spawn(process.execPath, ['dist/scripts/start.js'], {
+  // exactly what `npm start` runs, Node flags included (package.json's start script)
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const [node, ...args] = pkg.scripts.start.split(/\s+/);
+  if (node !== 'node') throw new Error(`npm start runs ${node}, not node`);
+  const child = spawn(process.execPath, args, {
     cwd: root,
     env: {
       ...process.env,
@@ -116,13 +121,16 @@ async function startCommand(): Promise<Target> {
       WORKERS: String(WORKERS),
       DATA_DIR: dataDir,
       LOG_LEVEL: 'info',
+      // Node flags for npm start alone (heap settings under test), not for the load generator
+      ...(process.env.SOAK_NODE_OPTIONS ? { NODE_OPTIONS: process.env.SOAK_NODE_OPTIONS } : {}),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const emulatorOrigins: string[] = [];
+  const lines = createInterface({ input: child.stdout! });
   const url = await new Promise<URL>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`npm start exited (${code}) before it was ready`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
+    lines.on('line', (line) => {
       let l: { msg?: string; url?: string };
       try {
         l = JSON.parse(line) as typeof l;
@@ -133,6 +141,9 @@ async function startCommand(): Promise<Target> {
       if (l.msg?.startsWith('gateway ready') && l.url) resolve(new URL(l.url));
     });
   });
+  // past start-up its log (the access log, at info as operators run it) is only drained
+  lines.close();
+  child.stdout!.on('data', () => undefined).resume();
   console.log(`npm start (compiled), pid ${child.pid}, WORKERS=${WORKERS}, ${url.origin}`);
   const exited = new Promise((r) => child.once('exit', r));
   return {

@@ -1,4 +1,4 @@
-// `npm start` with WORKERS=2 as operators run it, compiled (`node dist/scripts/start.js`): two
+// `npm start` with WORKERS=2 as operators run it, compiled (package.json's start command): two
 // worker processes answer on the one port, a keyed write sent to both at once goes upstream
 // once (the records are shared through DATA_DIR), /metrics sums over the workers whichever one
 // answers, a worker that dies is restarted, and SIGTERM drains a request in flight and exits 0.
@@ -72,11 +72,16 @@ beforeAll(async () => {
     stdio: 'inherit',
   });
   expect(built.status).toBe(0);
+  // package.json's start command as npm runs it: node, its flags, dist/scripts/start.js
+  const pkg = JSON.parse(readFileSync(new URL('package.json', ROOT), 'utf8')) as {
+    scripts: { start: string };
+  };
+  const [, ...args] = pkg.scripts.start.split(/\s+/);
   cmd = runCommand(
-    'dist/scripts/start.js',
+    args.at(-1)!,
     [],
     { WORKERS: '2', PORT: '0', DATA_DIR: dataDir },
-    { execArgv: [] },
+    { execArgv: args.slice(0, -1) },
   );
   url = String((await cmd.waitFor((l) => String(l.msg).startsWith('gateway ready'))).url);
   smmOrigin = new URL(String(cmd.lines.find((l) => l.msg === 'smm emulator')!.url)).origin;
