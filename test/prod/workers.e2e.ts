@@ -3,7 +3,7 @@
 // once (the records are shared through DATA_DIR), /metrics sums over the workers whichever one
 // answers, a worker that dies is restarted, and SIGTERM drains a request in flight and exits 0.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,23 +66,34 @@ const addOrder = (name: string) => `mutation ${name}($key: String) {
 }`;
 type Added = { smmAddOrder: { order: { id: string } | null } };
 
+/** package.json's start command as npm runs it: node, its flags, dist/scripts/start.js */
+function startCommand(env: NodeJS.ProcessEnv): Command {
+  const pkg = JSON.parse(readFileSync(new URL('package.json', ROOT), 'utf8')) as {
+    scripts: { start: string };
+  };
+  const [, ...args] = pkg.scripts.start.split(/\s+/);
+  return runCommand(args.at(-1)!, [], env, { execArgv: args.slice(0, -1) });
+}
+
+const childrenOf = (pid: number) =>
+  readdirSync('/proc')
+    .filter((e) => /^\d+$/.test(e))
+    .map(Number)
+    .filter((p) => {
+      try {
+        return parentOf(p) === pid;
+      } catch {
+        return false; // gone meanwhile
+      }
+    });
+
 beforeAll(async () => {
   const built = spawnSync(process.execPath, ['scripts/build.mjs', '--if-stale'], {
     cwd: fileURLToPath(ROOT),
     stdio: 'inherit',
   });
   expect(built.status).toBe(0);
-  // package.json's start command as npm runs it: node, its flags, dist/scripts/start.js
-  const pkg = JSON.parse(readFileSync(new URL('package.json', ROOT), 'utf8')) as {
-    scripts: { start: string };
-  };
-  const [, ...args] = pkg.scripts.start.split(/\s+/);
-  cmd = runCommand(
-    args.at(-1)!,
-    [],
-    { WORKERS: '2', PORT: '0', DATA_DIR: dataDir },
-    { execArgv: args.slice(0, -1) },
-  );
+  cmd = startCommand({ WORKERS: '2', PORT: '0', DATA_DIR: dataDir });
   url = String((await cmd.waitFor((l) => String(l.msg).startsWith('gateway ready'))).url);
   smmOrigin = new URL(String(cmd.lines.find((l) => l.msg === 'smm emulator')!.url)).origin;
 }, SLOW);
@@ -191,6 +202,31 @@ describe('npm start, WORKERS=2', () => {
       expect(r.data).toMatchObject({ smmOrder: { id: '23501' } });
       expect(await cmd.exited).toEqual({ code: 0, signal: null });
       expect(cmd.lines.filter((l) => l.msg === 'stopped')).toHaveLength(2);
+    },
+    SLOW,
+  );
+});
+
+describe('npm start, WORKERS=2, workers that keep dying', () => {
+  it(
+    'past 5 deaths in a minute the primary stops and exits 1, for its supervisor to act',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'workers-loop-'));
+      const loop = startCommand({ WORKERS: '2', PORT: '0', DATA_DIR: dir });
+      try {
+        await loop.waitFor((l) => String(l.msg).startsWith('gateway ready'));
+        const restarted = () => loop.lines.filter((l) => l.msg === 'worker restarted').length;
+        for (let death = 1; death <= 6; death++) {
+          process.kill(childrenOf(loop.child.pid!)[0]!, 'SIGKILL');
+          if (death <= 5) await loop.waitFor(() => restarted() >= death);
+        }
+        await loop.waitFor((l) => l.msg === 'workers keep dying: stopping (exit 1)');
+        expect((await loop.exited).code).toBe(1);
+        expect(restarted()).toBe(5);
+      } finally {
+        await loop.kill();
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
     SLOW,
   );
