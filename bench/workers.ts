@@ -2,7 +2,9 @@
 // supergraph --fork n`), each in front of the same subgraphs and emulators (one compiled
 // `npm start` with WORKERS=1, in its own process), one after the other, with the same query,
 // concurrency and duration. Per gateway: req/s, p50/p99, CPU ms per request and RSS summed over
-// its whole process tree (primary and workers, from /proc).
+// its whole process tree (primary and workers, from /proc). Hive's default sharing of identical
+// in-flight subgraph requests stays on (gateway.config.ts does not turn it off): one query
+// repeated at 64 connections is where it pays most; ours has none.
 //   npx tsx bench/workers.ts                     (n = 1 and 2; WORKERS_BENCH_N=1,2)
 //   WORKERS_BENCH_SECONDS=10 WORKERS_BENCH_CONNECTIONS=64 npx tsx bench/workers.ts
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -25,11 +27,22 @@ const QUERY = '{ smmOrder(provider: "sosyal", id: "23501") { id status charge } 
 const TICKS = 100; // clock ticks per second of /proc/<pid>/stat (USER_HZ on Linux)
 
 const children: ChildProcess[] = [];
+/** SIGTERM; after 10 s, SIGKILL to the whole tree (hive-gateway --fork n did not exit on SIGTERM) */
 async function stop(c: ChildProcess) {
   if (c.exitCode !== null || c.signalCode !== null) return;
   const exited = new Promise((r) => c.once('exit', r));
+  const all = tree(c.pid!);
   c.kill('SIGTERM');
+  const late = setTimeout(() => {
+    for (const pid of all.reverse())
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
+  }, 10_000);
   await exited;
+  clearTimeout(late);
 }
 const stopAll = async () => {
   for (const c of children.reverse()) await stop(c);
