@@ -24,10 +24,11 @@ echo "$body"
 # SIGTERM to the server process itself (npm would answer a signal with its own exit code 143),
 # as an orchestrator signals the process it runs: it drains and exits 0
 descendants() { local c; for c in $(pgrep -P "$1"); do echo "$c"; descendants "$c"; done; }
-# the first match: with WORKERS > 1 the primary's workers run the same command below it
+# the first node process running it (npm's `sh -c` names the command too; with WORKERS > 1 the
+# primary's workers run the same command below it)
 server=""
 for p in $(descendants "$pid"); do
-  if tr '\0' ' ' <"/proc/$p/cmdline" | grep -q 'dist/scripts/start.js'; then server="$p"; break; fi
+  if tr '\0' ' ' <"/proc/$p/cmdline" | grep -qE '^[^ ]*node .*dist/scripts/start\.js'; then server="$p"; break; fi
 done
 [ -n "$server" ] || { echo "server process not found"; kill "$pid"; exit 1; }
 kill -TERM "$server"
