@@ -138,6 +138,31 @@ export function tracedUpstreamCall<T extends { status: number }>(
   );
 }
 
+/**
+ * A request's wait for an identical upstream read another request sent (UPSTREAM_SHARE_READS):
+ * the call's own client span is in the sender's trace, so without this one the joiner's trace
+ * would show a gap where its time went. Same attributes as the call's span, plus
+ * `upstream.shared`; the status is that of the answer this request got.
+ */
+export function tracedSharedWait<T extends { status: number }>(
+  attrs: { api: string; provider?: string; action: string },
+  wait: Promise<T>,
+): Promise<T> {
+  if (!enabled) return wait;
+  const attributes: Attributes = {
+    'upstream.api': attrs.api,
+    'upstream.action': attrs.action,
+    'upstream.shared': true,
+  };
+  if (attrs.provider) attributes['upstream.provider'] = attrs.provider;
+  return traced(`${attrs.api} ${attrs.action} (shared)`, attributes, async (span) => {
+    const res = await wait;
+    span?.setAttribute('http.response.status_code', res.status);
+    if (res.status >= 500) span?.setStatus({ code: SpanStatusCode.ERROR, message: `HTTP ${res.status}` });
+    return res;
+  });
+}
+
 /** Wraps a DataLoader batch function: one span per batch, with its size. */
 export function tracedBatch<K, V>(
   api: string,

@@ -13,7 +13,7 @@ import { logger } from '../../lib/logger.ts';
 import { upstreamCalls, upstreamDuration, upstreamReadsShared } from '../../lib/metrics.ts';
 import { callSignal, RequestEnded } from '../../lib/deadline.ts';
 import { currentDeadline } from '../../lib/request-context.ts';
-import { tracedUpstreamCall } from '../../lib/tracing.ts';
+import { tracedSharedWait, tracedUpstreamCall } from '../../lib/tracing.ts';
 import { shareRead, type CallBudget } from './inflight.ts';
 
 export type CallKind = 'read' | 'write';
@@ -224,10 +224,14 @@ export class UpstreamHttp {
     ) {
       return this.send(req, deadline, true);
     }
-    return shareRead(this.exactRequest(req), deadline, {
+    let joined = false;
+    const answer = shareRead(this.exactRequest(req), deadline, {
       // every waiter leaves at its own deadline, so the call itself is cut only when all have
       send: (budget) => this.send(req, budget, false),
-      joined: () => upstreamReadsShared.inc({ api: this.opts.api, action: req.action }),
+      joined: () => {
+        joined = true;
+        upstreamReadsShared.inc({ api: this.opts.api, action: req.action });
+      },
       // the words of a read cut for its caller, without a second "upstream call failed" line:
       // the call itself goes on, or is cut (and logged) once the last waiter has left
       left: (why) =>
@@ -237,6 +241,9 @@ export class UpstreamHttp {
           this.info(req.action),
         ),
     });
+    return joined
+      ? tracedSharedWait({ api: this.opts.api, provider: this.opts.provider, action: req.action }, answer)
+      : answer;
   }
 
   /**

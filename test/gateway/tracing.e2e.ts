@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildFanout } from '../../bench/fanout.ts';
 import { flushTracing, tracingConfigured, tracingEnabled } from '../../lib/tracing.ts';
 import { useStack } from '../helpers/use-stack.ts';
+import type { SmmEmulator } from '../../emulators/smm/index.ts';
+import { upstreamReadsShared } from '../../lib/metrics.ts';
 
 interface OtlpValue {
   stringValue?: string;
@@ -139,6 +141,73 @@ describe('OpenTelemetry traces over OTLP/HTTP', () => {
     expect(
       mine.filter((s) => s.parentSpanId === smmBatch.spanId).map((s) => attrs(s)['upstream.action']),
     ).toEqual(['status']);
+  });
+
+  it('a request that joins an identical upstream read in flight shows its wait as a span of its own', async () => {
+    const smm = h.stack.emulators.smm as SmmEmulator;
+    const id = String(smm.panels.get('sosyal')!.seedOrder(1, 100));
+    smm.clearRequests();
+    let release!: () => void;
+    smm.setFault({
+      kind: 'latency',
+      match: 'sosyal/status',
+      times: 1,
+      hold: new Promise<void>((resolve) => (release = resolve)),
+    });
+    const [sender, joiner] = [randomBytes(16).toString('hex'), randomBytes(16).toString('hex')];
+    const ask = (traceId: string) =>
+      h.send(
+        'query ($id: ID!) { smmOrder(provider: "sosyal", id: $id) { id status } }',
+        { id },
+        {
+          traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01`,
+        },
+      );
+    const sharedSoFar = async () =>
+      (await upstreamReadsShared.get()).values.reduce((sum, v) => sum + v.value, 0);
+    const before = await sharedSoFar();
+    let answers;
+    try {
+      const first = ask(sender);
+      await expect.poll(() => smm.calls('sosyal/status').length).toBe(1);
+      const second = ask(joiner);
+      // observed, not slept: the second request has joined the call held in flight
+      await expect.poll(sharedSoFar).toBe(before + 1);
+      release();
+      answers = await Promise.all([first, second]);
+    } finally {
+      release();
+    }
+    for (const a of answers) expect(a.errors).toBeUndefined();
+    expect(smm.calls('sosyal/status')).toHaveLength(1);
+
+    await vi.waitFor(
+      async () => {
+        await flushTracing();
+        for (const t of [sender, joiner])
+          expect(spans.some((s) => s.traceId === t && s.name === 'POST gateway')).toBe(true);
+      },
+      { timeout: 10_000, interval: 20 },
+    );
+    const statusSpans = (traceId: string) =>
+      spans.filter((s) => s.traceId === traceId && attrs(s)['upstream.action'] === 'status');
+    // the sender's trace has the call; the joiner's has its wait, under its own subgraph request
+    expect(statusSpans(sender).map((s) => [s.name, s.kind])).toEqual([['smm status', CLIENT]]);
+    const [wait, ...more] = statusSpans(joiner);
+    expect(more).toEqual([]);
+    expect(wait!.name).toBe('smm status (shared)');
+    expect(wait!.kind).not.toBe(CLIENT);
+    expect(attrs(wait!)).toMatchObject({
+      'upstream.api': 'smm',
+      'upstream.provider': 'sosyal',
+      'upstream.shared': true,
+      'http.response.status_code': 200,
+    });
+    const joinerSpans = new Map(spans.filter((s) => s.traceId === joiner).map((s) => [s.spanId, s]));
+    const names: string[] = [];
+    for (let p = joinerSpans.get(wait!.parentSpanId!); p; p = joinerSpans.get(p.parentSpanId!))
+      names.push(p.name);
+    expect(names).toContain('POST subgraph smm');
   });
 
   it('no span carries a credential, a URL, a document or a body', () => {
