@@ -24,20 +24,27 @@ export function searchOf(target: string): string {
  * except the query string, which it read with the legacy url.parse on every request (about 1%
  * of the stack's CPU in the bench profile, gateway and subgraph together).
  */
+/**
+ * A route mounted without a body parser in front: answers 500 (as @as-integrations/express5
+ * does) rather than handing Apollo an undefined body. True when it answered.
+ */
+export function bodyMissing(req: Request, res: Response): boolean {
+  if ('body' in req) return false;
+  res.status(500);
+  res.send(
+    '`req.body` is not set; this probably means you forgot to set up the ' +
+      '`json` middleware before the Apollo Server middleware.',
+  );
+  return true;
+}
+
 export function graphqlMiddleware<Ctx extends BaseContext>(
   server: ApolloServer<Ctx>,
   options: { context: ContextFunction<[{ req: Request; res: Response }], Ctx> },
 ): RequestHandler {
   server.assertStarted('graphqlMiddleware()');
   return async (req, res) => {
-    if (!('body' in req)) {
-      res.status(500);
-      res.send(
-        '`req.body` is not set; this probably means you forgot to set up the ' +
-          '`json` middleware before the Apollo Server middleware.',
-      );
-      return;
-    }
+    if (bodyMissing(req, res)) return;
     const answer = await server.executeHTTPGraphQLRequest({
       httpGraphQLRequest: {
         method: req.method.toUpperCase(),

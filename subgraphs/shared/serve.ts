@@ -3,7 +3,7 @@ import express from 'express';
 import { GraphQLError } from 'graphql';
 import type { ApolloServer, HTTPGraphQLResponse } from '@apollo/server';
 import { logger } from '../../lib/logger.ts';
-import { headerMapOf, searchOf, sendAnswer } from '../../lib/graphql-http.ts';
+import { bodyMissing, headerMapOf, searchOf, sendAnswer } from '../../lib/graphql-http.ts';
 import { metricsRegistry } from '../../lib/metrics.ts';
 import { metricsText, workerIdentity } from '../../lib/cluster.ts';
 import { assignRequestId, requestIdOf, runInScope } from '../../lib/request-context.ts';
@@ -233,14 +233,7 @@ export async function listenSubgraph<Ctx extends object>(
     startDeadline(deadlineMs),
     express.json({ limit: maxBodyBytes }),
     (req, res, next) => {
-      if (!('body' in req)) {
-        res.status(500);
-        res.send(
-          '`req.body` is not set; this probably means you forgot to set up the ' +
-            '`json` middleware before the Apollo Server middleware.',
-        );
-        return;
-      }
+      if (bodyMissing(req, res)) return;
       handle({
         method: req.method.toUpperCase(),
         headers: req.headers,

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Emulator, json } from '../../emulators/shared/emulator.ts';
 import { askedBudget, Deadline } from '../../lib/deadline.ts';
 import { runInScope } from '../../lib/request-context.ts';
-import { LayerError } from '../../subgraphs/shared/errors.ts';
+import { failure } from '../helpers/errors.ts';
 import { closeAllPools, MIN_ATTEMPT_MS, UpstreamHttp } from '../../subgraphs/shared/http.ts';
 
 const emu = new Emulator({ name: 'deadline' }, () => json(200, { ok: true }));
@@ -31,15 +31,6 @@ beforeEach(() => emu.reset());
 
 const read = { method: 'GET', path: '/status', kind: 'read', action: 'status' } as const;
 const write = { method: 'POST', path: '/add', kind: 'write', action: 'add', body: '{}' } as const;
-
-async function failure(p: Promise<unknown>): Promise<LayerError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(LayerError);
-  return err as LayerError;
-}
 
 describe('a request deadline', () => {
   it('sends no write once the request has ended, and says nothing was sent', async () => {

@@ -7,7 +7,8 @@ import { Deadline } from '../../lib/deadline.ts';
 import { upstreamReadsShared } from '../../lib/metrics.ts';
 import { runInScope } from '../../lib/request-context.ts';
 import { httpSettings } from '../../subgraphs/shared/config.ts';
-import { LayerError } from '../../subgraphs/shared/errors.ts';
+import type { LayerError } from '../../subgraphs/shared/errors.ts';
+import { failure } from '../helpers/errors.ts';
 import { closeAllPools, UpstreamHttp, type UpstreamRequest } from '../../subgraphs/shared/http.ts';
 import { sharedReadsInFlight } from '../../subgraphs/shared/inflight.ts';
 
@@ -80,15 +81,6 @@ const shared = async (action: string) =>
 /** Runs `fn` inside a request scope with its own deadline, as a subgraph resolver does. */
 const inRequest = <T>(deadline: Deadline, fn: () => Promise<T>) =>
   runInScope({ requestId: `r${Math.random()}`, deadline }, fn);
-
-async function failure(p: Promise<unknown>): Promise<LayerError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(LayerError);
-  return err as LayerError;
-}
 
 describe('sharing identical reads in flight', () => {
   it('makes one call for two identical reads with the same credentials, and answers both alike', async () => {
