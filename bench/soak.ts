@@ -13,7 +13,7 @@
 //   SOAK_WORKERS=2 SOAK_SECONDS=120 npm run soak -- --start
 import './env.ts';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -23,6 +23,7 @@ import { request } from 'undici';
 import { startStack } from '../stack/index.ts';
 import { parts } from '../stack/parts/index.ts';
 import { isCleanAnswer, loadMix } from '../test/reliability/load-mix.ts';
+import { processTree, rssOf } from './proc.ts';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 300);
 const SAMPLE_S = Number(process.env.SOAK_SAMPLE_SECONDS ?? Math.max(5, Math.round(SECONDS / 30)));
@@ -71,34 +72,6 @@ async function inProcess(): Promise<Target> {
     close: () => stack.close(),
   };
 }
-
-/** `pid` and every process below it, from /proc */
-function processTree(pid: number): number[] {
-  const parents = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      // the command name (2nd field) may hold spaces: the parent's pid follows its closing ')'
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const out = [pid];
-  for (let i = 0; i < out.length; i++) out.push(...(parents.get(out[i]!) ?? []));
-  return out;
-}
-
-const rssOf = (pid: number) => {
-  try {
-    const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return Number(kb ?? 0) * 1024;
-  } catch {
-    return 0;
-  }
-};
 
 async function startCommand(): Promise<Target> {
   const root = fileURLToPath(new URL('..', import.meta.url));

@@ -4,11 +4,12 @@
 // concurrency and duration. Per gateway: req/s, p50/p99, CPU ms per request and RSS summed over
 // its whole process tree (primary and workers, from /proc). Hive's default sharing of identical
 // in-flight subgraph requests stays on (gateway.config.ts does not turn it off): one query
-// repeated at 64 connections is where it pays most; ours has none.
+// repeated at 64 connections is where it pays most; ours has none at the gateway (both gateways
+// call the same subgraphs, whose shared upstream reads serve either alike).
 //   npx tsx bench/workers.ts                     (n = 1 and 2; WORKERS_BENCH_N=1,2)
 //   WORKERS_BENCH_SECONDS=10 WORKERS_BENCH_CONNECTIONS=64 npx tsx bench/workers.ts
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -17,6 +18,7 @@ import autocannon from 'autocannon';
 import { request } from 'undici';
 import { parts } from '../stack/parts/index.ts';
 import { subgraphUrlVar } from '../stack/ports.ts';
+import { cpuSecondsOf, processTree, rssOf } from './proc.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SECONDS = Number(process.env.WORKERS_BENCH_SECONDS ?? 10);
@@ -24,14 +26,13 @@ const CONNECTIONS = Number(process.env.WORKERS_BENCH_CONNECTIONS ?? 64);
 const COUNTS = (process.env.WORKERS_BENCH_N ?? '1,2').split(',').map(Number);
 const SECRET = 'bench-secret-0123456789abcdef';
 const QUERY = '{ smmOrder(provider: "sosyal", id: "23501") { id status charge } }';
-const TICKS = 100; // clock ticks per second of /proc/<pid>/stat (USER_HZ on Linux)
 
 const children: ChildProcess[] = [];
 /** SIGTERM; after 10 s, SIGKILL to the whole tree (hive-gateway --fork n did not exit on SIGTERM) */
 async function stop(c: ChildProcess) {
   if (c.exitCode !== null || c.signalCode !== null) return;
   const exited = new Promise((r) => c.once('exit', r));
-  const all = tree(c.pid!);
+  const all = processTree(c.pid!);
   c.kill('SIGTERM');
   const late = setTimeout(() => {
     for (const pid of all.reverse())
@@ -67,38 +68,13 @@ function run(args: string[], env: NodeJS.ProcessEnv) {
   return { child, lines };
 }
 
-function tree(pid: number): number[] {
-  const kids = new Map<number, number[]>();
-  for (const e of readdirSync('/proc')) {
-    if (!/^\d+$/.test(e)) continue;
-    try {
-      const st = readFileSync(`/proc/${e}/stat`, 'utf8');
-      const ppid = Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]);
-      kids.set(ppid, [...(kids.get(ppid) ?? []), Number(e)]);
-    } catch {
-      // gone
-    }
-  }
-  const out = [pid];
-  for (let i = 0; i < out.length; i++) out.push(...(kids.get(out[i]!) ?? []));
-  return out;
-}
-
 /** CPU seconds (user + system) and RSS bytes summed over `pid`'s process tree */
 function usage(pid: number): { cpuS: number; rss: number } {
-  let cpuS = 0;
-  let rss = 0;
-  for (const p of tree(pid)) {
-    try {
-      const st = readFileSync(`/proc/${p}/stat`, 'utf8');
-      const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
-      cpuS += (Number(f[11]) + Number(f[12])) / TICKS;
-      rss += Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0) * 1024;
-    } catch {
-      // gone
-    }
-  }
-  return { cpuS, rss };
+  const all = processTree(pid);
+  return {
+    cpuS: all.reduce((sum, p) => sum + cpuSecondsOf(p), 0),
+    rss: all.reduce((sum, p) => sum + rssOf(p), 0),
+  };
 }
 
 async function waitReady(url: string, child: ChildProcess) {

@@ -3,12 +3,13 @@
 // once (the records are shared through DATA_DIR), /metrics sums over the workers whichever one
 // answers, a worker that dies is restarted, and SIGTERM drains a request in flight and exits 0.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { childrenOf, parentOf } from '../../bench/proc.ts';
 import { ROOT, runCommand, type Command } from '../helpers/process.ts';
 import { gql } from '../helpers/stack.ts';
 
@@ -54,11 +55,6 @@ const emulator = async (method: 'GET' | 'POST' | 'DELETE', path: string, body?: 
 const adds = async () =>
   ((await emulator('GET', 'requests')) as Array<{ action: string }>).filter((r) => r.action === 'sosyal/add');
 
-const parentOf = (pid: number) => {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-};
-
 const addOrder = (name: string) => `mutation ${name}($key: String) {
   smmAddOrder(provider: "sosyal", input: { service: "1", link: "https://instagram.com/p/workers", quantity: 100 }, idempotencyKey: $key) {
     order { id } userErrors { code }
@@ -74,18 +70,6 @@ function startCommand(env: NodeJS.ProcessEnv): Command {
   const [, ...args] = pkg.scripts.start.split(/\s+/);
   return runCommand(args.at(-1)!, [], env, { execArgv: args.slice(0, -1) });
 }
-
-const childrenOf = (pid: number) =>
-  readdirSync('/proc')
-    .filter((e) => /^\d+$/.test(e))
-    .map(Number)
-    .filter((p) => {
-      try {
-        return parentOf(p) === pid;
-      } catch {
-        return false; // gone meanwhile
-      }
-    });
 
 beforeAll(async () => {
   const built = spawnSync(process.execPath, ['scripts/build.mjs', '--if-stale'], {
