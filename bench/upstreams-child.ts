@@ -3,20 +3,15 @@
 // (bench/upstreams.ts). Exits with its parent.
 import './env.ts';
 import type { Emulator } from '../emulators/shared/emulator.ts';
+import { startEmulators } from '../stack/emulators.ts';
 import { parts } from '../stack/parts/index.ts';
 import { seedOn, type UpstreamsAnswer, type UpstreamsReady, type UpstreamsRequest } from './upstreams.ts';
 
 if (!process.send) throw new Error('upstreams-child.ts runs as a forked child of the bench');
 
-const emulators: Record<string, Emulator> = {};
-const env: Record<string, string> = {};
-const urls: Record<string, string> = {};
-for (const part of parts) {
-  const started = await part.startEmulator({ port: 0, latencyMs: 0 });
-  emulators[part.name] = started.emulator;
-  urls[part.name] = started.emulator.url;
-  Object.assign(env, started.env);
-}
+const started = await startEmulators({ parts, env: {}, portOf: () => 0, latencyMs: 0, force: true });
+const emulators = started.emulators as Record<string, Emulator>;
+const urls = Object.fromEntries(Object.entries(emulators).map(([name, e]) => [name, e.url]));
 
 const all = () => Object.entries(emulators);
 const handlers: { [K in UpstreamsRequest['op']]: (r: Extract<UpstreamsRequest, { op: K }>) => unknown } = {
@@ -47,11 +42,11 @@ process.on('message', (req: UpstreamsRequest) => {
 });
 
 const stop = async () => {
-  for (const [, e] of all()) await e.close().catch(() => {});
+  await started.close();
   process.exit(0);
 };
 process.on('SIGTERM', () => void stop());
 // the bench died without closing us: nobody will ever ask again
 process.on('disconnect', () => void stop());
 
-process.send({ ready: true, env, urls } satisfies UpstreamsReady);
+process.send({ ready: true, env: started.env, urls } satisfies UpstreamsReady);

@@ -3,11 +3,12 @@
 // PORT=0 for free ones. --env-json writes the variables that point each subgraph at its emulator
 // (URLs and the emulators' demo credentials) as one JSON object.
 import { writeFileSync } from 'node:fs';
-import { ConfigError, listening, runMain } from '../lib/config.ts';
+import { ConfigError, runMain } from '../lib/config.ts';
 import { logger } from '../lib/logger.ts';
 import { exitOnSignals } from '../lib/shutdown.ts';
+import { startEmulators } from '../stack/emulators.ts';
 import { parts } from '../stack/parts/index.ts';
-import { emulatorPortVar, stackPortsFromEnv } from '../stack/ports.ts';
+import { stackPortsFromEnv } from '../stack/ports.ts';
 
 await runMain('emulators', async () => {
   const args = process.argv.slice(2);
@@ -23,20 +24,16 @@ await runMain('emulators', async () => {
     );
   const chosen = names.length ? parts.filter((p) => names.includes(p.name)) : parts;
   const ports = stackPortsFromEnv();
-  const env: Record<string, string> = {};
-  const closers: Array<() => Promise<void>> = [];
-  for (const part of chosen) {
-    const port = ports.portOf('emulator', part);
-    const started = await listening(emulatorPortVar(part), port, '127.0.0.1', () =>
-      part.startEmulator({ port }),
-    );
-    closers.push(() => started.emulator.close());
-    Object.assign(env, started.env);
-    logger.info({ api: part.name, url: started.emulator.url }, `${part.name} emulator`);
-  }
-  if (envFile) writeFileSync(envFile, JSON.stringify(env));
-  logger.info({ apis: chosen.map((p) => p.name) }, 'emulators ready');
-  exitOnSignals(async () => {
-    for (const close of closers) await close();
+  // every chosen API emulated, whatever the environment says: that is what this command is for
+  const started = await startEmulators({
+    parts: chosen,
+    env: process.env,
+    portOf: (part) => ports.portOf('emulator', part),
+    force: true,
   });
+  for (const [name, emu] of Object.entries(started.emulators))
+    logger.info({ api: name, url: emu.url }, `${name} emulator`);
+  if (envFile) writeFileSync(envFile, JSON.stringify(started.env));
+  logger.info({ apis: chosen.map((p) => p.name) }, 'emulators ready');
+  exitOnSignals(() => started.close());
 });
