@@ -20,11 +20,6 @@ export function searchOf(target: string): string {
 }
 
 /**
- * Apollo Server as Express 5 middleware: @as-integrations/express5's handler line for line,
- * except the query string, which it read with the legacy url.parse on every request (about 1%
- * of the stack's CPU in the bench profile, gateway and subgraph together).
- */
-/**
  * A route mounted without a body parser in front: answers 500 (as @as-integrations/express5
  * does) rather than handing Apollo an undefined body. True when it answered.
  */
@@ -38,6 +33,11 @@ export function bodyMissing(req: Request, res: Response): boolean {
   return true;
 }
 
+/**
+ * Apollo Server as Express 5 middleware: @as-integrations/express5's handler line for line,
+ * except the query string, which it read with the legacy url.parse on every request (about 1%
+ * of the stack's CPU in the bench profile, gateway and subgraph together).
+ */
 export function graphqlMiddleware<Ctx extends BaseContext>(
   server: ApolloServer<Ctx>,
   options: { context: ContextFunction<[{ req: Request; res: Response }], Ctx> },
