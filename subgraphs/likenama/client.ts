@@ -301,12 +301,17 @@ export class HttpLikenamaApi implements LikenamaApi {
     if (res.status === 401 && c.instagramAuth && errors?.some((e) => isInstagramAuthMessage(e.message))) {
       return { status: 401, errors: errors! };
     }
-    const body = this.answers.read(sent, res, {
-      words,
-      subject: 'this user',
-      forbiddenIsRefusal: c.kind === 'write',
-      unauthenticated: () => this.unauthenticated(sent, res, errors?.[0]?.message),
-    });
+    const body = this.answers.read(
+      sent,
+      res,
+      {
+        words,
+        subject: 'this user',
+        forbiddenIsRefusal: c.kind === 'write',
+        unauthenticated: () => this.unauthenticated(sent, res, errors?.[0]?.message),
+      },
+      first,
+    );
     if (res.status === 410) {
       throw this.answers.error(
         ErrorCode.UPSTREAM_UNAVAILABLE,

@@ -277,7 +277,7 @@ export class HttpSmmApi implements SmmApi {
     const first = readBody(res);
     const parsed = first.kind === 'json' ? first.value : undefined;
     const panelError = isRecord(parsed) && typeof parsed.error === 'string' ? parsed.error : undefined;
-    const body = this.answers.read(sent, res, { words: panelError, subject: 'the API key' });
+    const body = this.answers.read(sent, res, { words: panelError, subject: 'the API key' }, first);
     // panels answer 200 with an error text for what other APIs give a status
     switch (panelError === undefined ? null : classifyPanelError(panelError)) {
       case ErrorCode.RATE_LIMITED:

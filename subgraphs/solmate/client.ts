@@ -198,11 +198,16 @@ export class HttpSolmateApi implements SolmateApi {
         words,
       );
     }
-    const body = this.answers.read(sent, res, {
-      words,
-      subject: 'this account',
-      forbiddenIsRefusal: kind === 'write',
-    });
+    const body = this.answers.read(
+      sent,
+      res,
+      {
+        words,
+        subject: 'this account',
+        forbiddenIsRefusal: kind === 'write',
+      },
+      first,
+    );
     if (!isRecord(parsed)) {
       throw this.answers.unexpected(
         sent,

@@ -201,13 +201,18 @@ export class HttpSolsubApi implements SolsubApi {
       detail: typeof detail === 'string' ? this.http.scrub(detail) : null,
       issues: validationIssues(detail),
     };
-    this.answers.read(sent, res, {
-      words: a.detail ?? (a.issues ? issuesText(a.issues) : undefined),
-      subject: 'this API key',
-      // 403 is in SolSub's own table (a key error on a check, NOT_ALLOWED on a create)
-      forbiddenIsRefusal: true,
-      unauthenticated: () => this.keyError(sent.action, a),
-    });
+    this.answers.read(
+      sent,
+      res,
+      {
+        words: a.detail ?? (a.issues ? issuesText(a.issues) : undefined),
+        subject: 'this API key',
+        // 403 is in SolSub's own table (a key error on a check, NOT_ALLOWED on a create)
+        forbiddenIsRefusal: true,
+        unauthenticated: () => this.keyError(sent.action, a),
+      },
+      body,
+    );
     return a;
   }
 
