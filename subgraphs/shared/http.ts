@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool, errors as undiciErrors } from 'undici';
-import { parse as parseLossless } from 'lossless-json';
 import {
   breakerFor,
   CircuitOpenError,
@@ -15,6 +14,7 @@ import { callSignal, RequestEnded } from '../../lib/deadline.ts';
 import { currentDeadline } from '../../lib/request-context.ts';
 import { tracedSharedWait, tracedUpstreamCall } from '../../lib/tracing.ts';
 import { shareRead, type CallBudget } from './inflight.ts';
+import { parseExactJson } from './exact-json.ts';
 
 export type CallKind = 'read' | 'write';
 
@@ -451,7 +451,7 @@ export class UpstreamHttp {
  * as its exact source text (a string), so money and large ids stay exact.
  */
 export function parseJsonExact(text: string): unknown {
-  return parseLossless(text, undefined, (s: string) => s);
+  return parseExactJson(text);
 }
 
 /** A short, single-line excerpt of a body for an error message (never headers). */
