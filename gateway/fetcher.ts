@@ -43,7 +43,11 @@ class AnswerHeaders implements FetcherHeaders {
   }
 }
 
-/** A subgraph's answer, read whole before it is handed over: it can be read any number of times. */
+/**
+ * A subgraph's answer, read whole before it is handed over: it can be read any number of times.
+ * `answer.result`: the body's value, handed over by a subgraph in this process (InProcessReply):
+ * json() gives it as it is, the same object each time; text() writes it.
+ */
 class BufferedAnswer implements FetcherResponse {
   readonly redirected = false;
   readonly bodyUsed = false;
@@ -52,19 +56,19 @@ class BufferedAnswer implements FetcherResponse {
     readonly status: number,
     readonly statusText: string,
     readonly headers: FetcherHeaders,
-    private readonly body: string,
+    private readonly answer: { readonly body: string; result?: unknown },
   ) {}
   get ok(): boolean {
     return this.status >= 200 && this.status < 300;
   }
   async text(): Promise<string> {
-    return this.body;
+    return this.answer.body;
   }
   async json(): Promise<unknown> {
-    return JSON.parse(this.body) as unknown;
+    return 'result' in this.answer ? this.answer.result : (JSON.parse(this.answer.body) as unknown);
   }
   async arrayBuffer(): Promise<ArrayBuffer> {
-    const b = Buffer.from(this.body);
+    const b = Buffer.from(this.answer.body);
     return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
   }
   clone(): FetcherResponse {
@@ -105,7 +109,7 @@ export function subgraphFetcher(agent: Agent, signal: () => CallSignal | undefin
         res.statusCode,
         res.statusText || (STATUS_CODES[res.statusCode] ?? ''),
         new AnswerHeaders(res.headers),
-        body,
+        { body },
       );
     } catch (err) {
       if (callSignal?.aborted) throw callSignal.reason;
@@ -151,7 +155,7 @@ export function inProcessFetcher(
         reply.status,
         STATUS_CODES[reply.status] ?? '',
         new AnswerHeaders(reply.headers),
-        reply.body,
+        reply,
       );
     } catch (err) {
       if (callSignal?.aborted) throw callSignal.reason;

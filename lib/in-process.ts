@@ -1,3 +1,5 @@
+import { currentScope, type RequestScope } from './request-context.ts';
+
 /**
  * A subgraph that runs in the gateway's own process (SUBGRAPH_TRANSPORT=local, the default under
  * `npm start`): the gateway hands it the request it would have sent over loopback HTTP, and it
@@ -20,7 +22,13 @@ export interface InProcessReply {
   status: number;
   /** header names in lower case */
   headers: Record<string, string>;
-  body: string;
+  /** the JSON body as it would have been sent (with `result`, written when something reads it) */
+  readonly body: string;
+  /**
+   * The GraphQL result the body encodes, when the subgraph handed it over as a value: the caller
+   * reads it as it would have parsed the body, without the body being written and parsed back.
+   */
+  result?: unknown;
 }
 
 export interface InProcessCall {
@@ -40,3 +48,42 @@ export interface InProcessCall {
  */
 export const transportError = (code: 'ECONNREFUSED' | 'ECONNRESET' | 'UND_ERR_DESTROYED', message: string) =>
   Object.assign(new Error(message), { code });
+
+/** Where one in-process request's GraphQL result is handed over. */
+export interface ResultHandover {
+  result?: unknown;
+}
+
+const handovers = new WeakMap<RequestScope, ResultHandover>();
+
+/** The request running in `scope` hands its GraphQL result over to `handover` instead of writing it. */
+export function handOverIn(scope: RequestScope, handover: ResultHandover): RequestScope {
+  handovers.set(scope, handover);
+  return scope;
+}
+
+/**
+ * Apollo Server's stringifyResult for a subgraph. Over HTTP it writes what Apollo Server's own
+ * does; for a request called in-process it hands the result over and writes nothing: the gateway
+ * in this process would parse the text straight back (JSON.stringify and JSON.parse of a 250-order
+ * answer were about 5% of the stack's CPU). What is handed over is what the gateway would have
+ * parsed: fields left undefined are gone, errors and extensions are copied through JSON; `data` is
+ * the executor's own, built for this request alone (its scalars are the serialised values that
+ * the gateway would have written the same way into its own answer).
+ */
+export function stringifyOrHandOver(value: {
+  data?: unknown;
+  errors?: unknown;
+  extensions?: unknown;
+}): string {
+  const scope = currentScope();
+  const handover = scope && handovers.get(scope);
+  if (!handover || 'result' in handover) return `${JSON.stringify(value)}\n`;
+  const result: Record<string, unknown> = {};
+  if (value.errors !== undefined) result.errors = JSON.parse(JSON.stringify(value.errors)) as unknown;
+  if (value.data !== undefined) result.data = value.data;
+  if (value.extensions !== undefined)
+    result.extensions = JSON.parse(JSON.stringify(value.extensions)) as unknown;
+  handover.result = result;
+  return '';
+}

@@ -16,6 +16,9 @@ export const currentRequestId = (): string | undefined => store.getStore()?.requ
 
 export const currentDeadline = (): Deadline | undefined => store.getStore()?.deadline;
 
+/** The scope itself: an identity for what one request keeps beside it (see handOverResult). */
+export const currentScope = (): RequestScope | undefined => store.getStore();
+
 /** Runs `fn` inside a scope of its own (tests, and callers outside an HTTP request). */
 export const runInScope = <T>(scope: RequestScope, fn: () => T): T => store.run(scope, fn);
 

@@ -14,11 +14,13 @@ import { GATEWAY_SECRET_HEADER, secretChecker } from '../../lib/secret.ts';
 import { closeGracefully } from '../../lib/shutdown.ts';
 import { bodyNotJson, bodyTooLarge, jsonErrors, jsonNotFound, requestFailed } from '../../lib/http-errors.ts';
 import {
+  handOverIn,
   transportError,
   type InProcessCall,
   type InProcessReply,
   type InProcessRequest,
   type InProcessSubgraph,
+  type ResultHandover,
 } from '../../lib/in-process.ts';
 import { breakerStates } from './breaker.ts';
 import { header, type SubgraphDefinition } from './definition.ts';
@@ -54,6 +56,8 @@ interface SubgraphRequest {
   body: unknown;
   requestId: string;
   deadline: Deadline;
+  /** called in-process: the GraphQL result is handed over here rather than written */
+  handover?: ResultHandover;
 }
 
 /**
@@ -67,8 +71,9 @@ function graphqlPipeline<Ctx extends object>(
   fromGateway: (given: string | undefined) => boolean,
 ): (req: SubgraphRequest) => Promise<HTTPGraphQLResponse> {
   const service = `subgraph ${def.name}`;
-  return (req) =>
-    runInScope({ requestId: req.requestId, deadline: req.deadline }, () =>
+  return (req) => {
+    const scope = { requestId: req.requestId, deadline: req.deadline };
+    return runInScope(req.handover ? handOverIn(scope, req.handover) : scope, () =>
       tracedServerRequest(service, req, () =>
         server.executeHTTPGraphQLRequest({
           httpGraphQLRequest: {
@@ -88,6 +93,7 @@ function graphqlPipeline<Ctx extends object>(
         }),
       ),
     );
+  };
 }
 
 async function bodyText(answer: HTTPGraphQLResponse): Promise<string> {
@@ -146,11 +152,32 @@ function inProcessEndpoint(
         }
         // express.json is strict: an object or an array, nothing else
         if (typeof body !== 'object' || body === null) return answer(refusal(requestId, bodyNotJson()));
-        handle({ method: request.method, headers: request.headers, search: '', body, requestId, deadline })
-          .then(async (graphql) => {
+        const handover: ResultHandover = {};
+        handle({
+          method: request.method,
+          headers: request.headers,
+          search: '',
+          body,
+          requestId,
+          deadline,
+          handover,
+        })
+          .then(async (graphql): Promise<InProcessReply> => {
             const headers: Record<string, string> = { 'x-request-id': requestId };
             for (const [k, v] of graphql.headers) headers[k] = v;
-            return { status: graphql.status || 200, headers, body: await bodyText(graphql) };
+            const status = graphql.status || 200;
+            const text = await bodyText(graphql);
+            if (!('result' in handover)) return { status, headers, body: text };
+            const { result } = handover;
+            let written: string | undefined;
+            return {
+              status,
+              headers,
+              result,
+              get body() {
+                return (written ??= `${JSON.stringify(result)}\n`);
+              },
+            };
           })
           // what express hands its error handler over HTTP
           .catch((err: unknown) => refusal(requestId, requestFailed(err)))

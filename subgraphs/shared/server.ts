@@ -5,6 +5,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { logger } from '../../lib/logger.ts';
+import { stringifyOrHandOver } from '../../lib/in-process.ts';
 import { publicMessage } from '../../lib/http-errors.ts';
 import { metricsPlugin } from '../../lib/metrics.ts';
 import type { SubgraphDefinition, SubgraphResolvers } from './definition.ts';
@@ -28,6 +29,8 @@ export function buildSubgraphServer<Ctx extends object>(
     includeStacktraceInErrorResponses: !inProduction && process.env.GRAPHQL_STACKTRACES === '1',
     introspection: !inProduction,
     logger,
+    // a gateway in this process takes the result as it is (see stringifyOrHandOver)
+    stringifyResult: stringifyOrHandOver,
     // the process decides when to stop (see shutdown.ts), not Apollo's own signal handlers
     stopOnTerminationSignals: false,
     // no Apollo Studio here: federated traces would only cost time on every request

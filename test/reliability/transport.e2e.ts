@@ -115,6 +115,31 @@ describe('in-process subgraphs (SUBGRAPH_TRANSPORT=local)', () => {
     }
   });
 
+  it('takes the subgraph result as a value, which reads as the HTTP body: data, errors, refusals', async () => {
+    const smm = stacks.local.subgraphs.smm!;
+    const query =
+      '{ smmBalance(provider: "sosyal") { amount } smmOrder(provider: "sosyal", id: "99999999") { id } }';
+    for (const secret of [stacks.local.secret, 'not-the-subgraph-secret-0123']) {
+      const headers = {
+        'content-type': 'application/json',
+        'x-request-id': 'transport-handover',
+        'x-smm-key-sosyal': DEMO_PANELS[0]!.key,
+        [GATEWAY_SECRET_HEADER]: secret,
+      };
+      const body = JSON.stringify({ query });
+      const reply = await smm.inProcess.call({ method: 'POST', headers, body }).reply;
+      const http = await fetch(smm.url, { method: 'POST', headers, body });
+      expect(reply.status).toBe(http.status);
+      // nothing was written for the gateway, and what it reads is what it would have parsed
+      expect(reply.result).toBeDefined();
+      const text = await http.text();
+      expect(reply.body).toBe(text);
+      expect(reply.result).toEqual(JSON.parse(text));
+      const codes = (reply.result as GqlResult).errors?.map((e) => e.extensions?.code);
+      expect(codes).toEqual(secret === stacks.local.secret ? ['NOT_FOUND'] : ['UNAUTHENTICATED']);
+    }
+  });
+
   const create = `mutation ($input: CreateOrderInput!) { createOrder(input: $input) { order { id } } }`;
   const budget = (totalBudget: string) => ({
     input: {
