@@ -1,5 +1,6 @@
 // Processes as Linux's /proc shows them: what the soak, the WORKERS bench and the WORKERS test
-// read of the processes they start (parents, process trees, resident memory, CPU time).
+// read of the processes they start (parents, process trees, resident and proportional memory, CPU
+// time).
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** clock ticks per second of /proc/<pid>/stat (USER_HZ on Linux) */
@@ -49,6 +50,24 @@ export function rssOf(pid: number): number {
     return Number(kb ?? 0) * 1024;
   } catch {
     return 0;
+  }
+}
+
+/**
+ * Memory of one process in bytes from /proc/<pid>/smaps_rollup (zeros once it is gone): `rss`,
+ * its resident set; `pss`, that set with each page shared among k processes counted 1/k (the
+ * `node` binary's text, the libraries' pages and the memory a cluster worker inherits are counted
+ * once over the processes that share them, so PSS sums over a process tree and RSS does not);
+ * `private`, the pages no other process maps.
+ */
+export function memoryOf(pid: number): { rss: number; pss: number; private: number } {
+  try {
+    const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const kb = (field: string) =>
+      Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0) * 1024;
+    return { rss: kb('Rss'), pss: kb('Pss'), private: kb('Private_Clean') + kb('Private_Dirty') };
+  } catch {
+    return { rss: 0, pss: 0, private: 0 };
   }
 }
 

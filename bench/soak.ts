@@ -5,15 +5,20 @@
 //   SOAK_SECONDS=60 SOAK_CONNECTIONS=10 npx tsx bench/soak.ts
 // --start (or SOAK_TARGET=start): `npm start` as operators run it, compiled (package.json's
 // start command: node, its flags, dist/scripts/start.js, built first when stale), in its own process with SOAK_WORKERS workers
-// (1 by default); RSS is the sum over its primary and workers, read from /proc, heap the sum
-// its /metrics reports (no forced GC: it is another process). The same flatness rule applies to
-// RSS there, and SOAK_MAX_RSS_MIB (300) bounds the largest sum. SOAK_NODE_OPTIONS: NODE_OPTIONS
+// (1 by default); RSS and PSS are sums over its primary and workers, read from /proc, heap the sum
+// its /metrics reports (no forced GC: it is another process). RSS counts a page shared by k
+// processes k times (the node binary's text, pages a worker shares with its primary); PSS counts
+// it once, split among them, so its sum is the memory the whole of npm start takes. The same
+// flatness rule applies to RSS there, and SOAK_MAX_RSS_MIB (300) bounds the largest RSS sum; the
+// PSS verdict is printed beside it. At the first and the last sample it prints each process's
+// RSS, PSS, heap, code space and external memory (bench/memory-probe.mjs, loaded with
+// NODE_OPTIONS=--import, reports the V8 figures on SIGUSR2). SOAK_NODE_OPTIONS: more NODE_OPTIONS
 // for npm start only.
 //   npm run soak -- --start
 //   SOAK_WORKERS=2 SOAK_SECONDS=120 npm run soak -- --start
 import './env.ts';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -23,7 +28,7 @@ import { request } from 'undici';
 import { startStack } from '../stack/index.ts';
 import { parts } from '../stack/parts/index.ts';
 import { isCleanAnswer, loadMix } from '../test/reliability/load-mix.ts';
-import { processTree, rssOf } from './proc.ts';
+import { memoryOf, processTree } from './proc.ts';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 300);
 const SAMPLE_S = Number(process.env.SOAK_SAMPLE_SECONDS ?? Math.max(5, Math.round(SECONDS / 30)));
@@ -42,14 +47,17 @@ const gc = (globalThis as { gc?: () => void }).gc;
 interface Sample {
   s: number;
   rssMiB: number;
+  pssMiB: number;
   heapMiB: number;
   requests: number;
 }
 
 interface Target {
   url: URL;
-  /** memory in bytes: the whole target's resident set, and its heap in use */
-  memory(): Promise<{ rss: number; heap: number }>;
+  /** memory in bytes: the whole target's resident set and its PSS, and its heap in use */
+  memory(): Promise<{ rss: number; pss: number; heap: number }>;
+  /** one line per process of the target (npm start only) */
+  breakdown?(): Promise<string>;
   /** forgets the requests the emulators recorded (the bench's memory, not the layer's) */
   clearRecorded(): Promise<void>;
   close(): Promise<void>;
@@ -64,7 +72,7 @@ async function inProcess(): Promise<Target> {
     async memory() {
       gc?.();
       const m = process.memoryUsage();
-      return { rss: m.rss, heap: m.heapUsed };
+      return { rss: m.rss, pss: memoryOf(process.pid).pss, heap: m.heapUsed };
     },
     async clearRecorded() {
       for (const e of Object.values(stack.emulators)) e.clearRequests();
@@ -81,6 +89,8 @@ async function startCommand(): Promise<Target> {
   });
   if (built.status !== 0) throw new Error('build failed');
   const dataDir = mkdtempSync(join(tmpdir(), 'soak-data-'));
+  const probeDir = mkdtempSync(join(tmpdir(), 'soak-probe-'));
+  const probe = new URL('./memory-probe.mjs', import.meta.url).href;
   // exactly what `npm start` runs, Node flags included (package.json's start script)
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } };
   const [node, ...args] = pkg.scripts.start.split(/\s+/);
@@ -95,7 +105,8 @@ async function startCommand(): Promise<Target> {
       DATA_DIR: dataDir,
       LOG_LEVEL: 'info',
       // Node flags for npm start alone (heap settings under test), not for the load generator
-      ...(process.env.SOAK_NODE_OPTIONS ? { NODE_OPTIONS: process.env.SOAK_NODE_OPTIONS } : {}),
+      NODE_OPTIONS: `--import=${probe} ${process.env.SOAK_NODE_OPTIONS ?? ''}`.trim(),
+      MEMORY_PROBE_DIR: probeDir,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -122,11 +133,38 @@ async function startCommand(): Promise<Target> {
   return {
     url,
     async memory() {
-      const rss = processTree(child.pid!).reduce((a, pid) => a + rssOf(pid), 0);
+      const mem = processTree(child.pid!).map(memoryOf);
+      const rss = mem.reduce((a, m) => a + m.rss, 0);
+      const pss = mem.reduce((a, m) => a + m.pss, 0);
       const res = await request(new URL('/metrics', url));
       const text = await res.body.text();
       const heap = Number(/^nodejs_heap_size_used_bytes (\S+)$/m.exec(text)?.[1] ?? NaN);
-      return { rss, heap };
+      return { rss, pss, heap };
+    },
+    async breakdown() {
+      const pids = processTree(child.pid!);
+      const mem = pids.map(memoryOf);
+      rmSync(probeDir, { recursive: true, force: true });
+      mkdirSync(probeDir);
+      for (const pid of pids) process.kill(pid, 'SIGUSR2');
+      const v8Of = async (pid: number): Promise<ProbeReport | undefined> => {
+        const file = join(probeDir, `${pid}.json`);
+        // a bench, not a test: a process busy under load answers within a few polls
+        for (let i = 0; i < 50 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 100));
+        return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ProbeReport) : undefined;
+      };
+      const reports = await Promise.all(pids.map(v8Of));
+      const f = (n: number | undefined) => (n === undefined ? '—' : String(mib(n))).padStart(7);
+      const rows = pids.map((pid, i) => {
+        const r = reports[i];
+        return `  ${(r?.role ?? '?').padEnd(8)}${String(pid).padStart(8)}${f(mem[i]!.rss)}${f(mem[i]!.pss)}${f(mem[i]!.private)}${f(r?.heapUsed)}${f(r?.heapTotal)}${f(r?.code)}${f(r?.external)}`;
+      });
+      const sum = (k: 'rss' | 'pss' | 'private') => mem.reduce((a, m) => a + m[k], 0);
+      return [
+        `  ${'process'.padEnd(8)}${'pid'.padStart(8)}${'RSS'.padStart(7)}${'PSS'.padStart(7)}${'private'.padStart(8)}${'heap'.padStart(6)}${'of'.padStart(7)}${'code'.padStart(7)}${'extern'.padStart(7)}   (MiB)`,
+        ...rows,
+        `  ${'sum'.padEnd(16)}${f(sum('rss'))}${f(sum('pss'))}${f(sum('private'))}`,
+      ].join('\n');
     },
     async clearRecorded() {
       await Promise.all(
@@ -139,8 +177,18 @@ async function startCommand(): Promise<Target> {
       child.kill('SIGTERM');
       await exited;
       rmSync(dataDir, { recursive: true, force: true });
+      rmSync(probeDir, { recursive: true, force: true });
     },
   };
+}
+
+/** what bench/memory-probe.mjs writes */
+interface ProbeReport {
+  role: 'primary' | 'worker';
+  heapUsed: number;
+  heapTotal: number;
+  code: number;
+  external: number;
 }
 
 const target = await (START ? startCommand() : inProcess());
@@ -156,12 +204,13 @@ const sample = async () => {
   samples.push({
     s: Math.round((Date.now() - started) / 1000),
     rssMiB: mib(m.rss),
+    pssMiB: mib(m.pss),
     heapMiB: mib(m.heap),
     requests,
   });
   const last = samples.at(-1)!;
   console.log(
-    `${String(last.s).padStart(5)} s  rss ${last.rssMiB} MiB  heap ${last.heapMiB} MiB  requests ${last.requests}`,
+    `${String(last.s).padStart(5)} s  rss ${last.rssMiB} MiB  pss ${last.pssMiB} MiB  heap ${last.heapMiB} MiB  requests ${last.requests}`,
   );
 };
 
@@ -169,6 +218,7 @@ console.log(
   `soak: ${SECONDS} s, ${CONNECTIONS} connections, ${parts.map((p) => p.name).join(', ')}, sample every ${SAMPLE_S} s${gc && !START ? ', gc before each sample' : ''}`,
 );
 await sample();
+if (target.breakdown) console.log(`idle, per process:\n${await target.breakdown()}`);
 const timer = setInterval(() => void sample(), SAMPLE_S * 1000);
 const result = await new Promise<autocannon.Result>((resolve, reject) => {
   const instance = autocannon(
@@ -186,16 +236,20 @@ const result = await new Promise<autocannon.Result>((resolve, reject) => {
 });
 clearInterval(timer);
 await sample();
+// the load has just ended: what each process holds after it
+if (target.breakdown) console.log(`after the load, per process:\n${await target.breakdown()}`);
 await target.close();
 
 // flatness: after a warm-up (the first sixth), compare the first and last thirds of the samples
 const steady = samples.filter((x) => x.s >= SECONDS / 6);
 const third = Math.max(1, Math.floor(steady.length / 3));
-const avg = (xs: Sample[], k: 'rssMiB' | 'heapMiB') => xs.reduce((a, x) => a + x[k], 0) / xs.length;
+const avg = (xs: Sample[], k: 'rssMiB' | 'pssMiB' | 'heapMiB') =>
+  xs.reduce((a, x) => a + x[k], 0) / xs.length;
 const early = steady.slice(0, third);
 const late = steady.slice(-third);
 const heapGrowth = Math.round((avg(late, 'heapMiB') - avg(early, 'heapMiB')) * 10) / 10;
 const rssGrowth = Math.round((avg(late, 'rssMiB') - avg(early, 'rssMiB')) * 10) / 10;
+const pssGrowth = Math.round((avg(late, 'pssMiB') - avg(early, 'pssMiB')) * 10) / 10;
 const figures = {
   seconds: SECONDS,
   connections: CONNECTIONS,
@@ -213,6 +267,11 @@ const figures = {
     max: Math.max(...samples.map((x) => x.rssMiB)),
     last: samples.at(-1)!.rssMiB,
   },
+  pssMiB: {
+    first: samples[0]!.pssMiB,
+    max: Math.max(...samples.map((x) => x.pssMiB)),
+    last: samples.at(-1)!.pssMiB,
+  },
   heapMiB: {
     first: samples[0]!.heapMiB,
     max: Math.max(...samples.map((x) => x.heapMiB)),
@@ -220,6 +279,7 @@ const figures = {
   },
   steadyHeapGrowthMiB: heapGrowth,
   steadyRssGrowthMiB: rssGrowth,
+  steadyPssGrowthMiB: pssGrowth,
 };
 console.log(JSON.stringify(figures, null, 2));
 const failed = result.errors + result.timeouts + result.non2xx + result.mismatches > 0;
@@ -240,4 +300,10 @@ console.log(
     ? `FAIL: ${problems.join('; ')}`
     : `OK: no failed request; ${what} after warm-up moved ${growth} MiB (limit ${FLAT_MIB})${START ? `; RSS at most ${rssMax} MiB (limit ${MAX_RSS_MIB})` : ''}`,
 );
+if (START) {
+  const pssMax = figures.pssMiB.max;
+  console.log(
+    `PSS (pages shared between the processes counted once): at most ${pssMax} MiB, ${pssMax > MAX_RSS_MIB ? 'over' : 'within'} ${MAX_RSS_MIB} MiB; moved ${pssGrowth} MiB after warm-up`,
+  );
+}
 process.exit(problems.length ? 1 : 0);
