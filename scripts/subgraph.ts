@@ -46,7 +46,7 @@ await runMain('subgraph', async () => {
     logger.info({ api: part.name, url, dataDir, workers }, `${part.name} subgraph ready: ${url}`);
     return;
   }
-  const def = part.subgraph(process.env);
+  const def = await part.subgraph(process.env);
   const running = await listening('PORT', env.PORT, env.HOST, () =>
     listenSubgraph(def, { port: env.PORT, host: env.HOST, secret: env.SUBGRAPH_SECRET }),
   );

@@ -101,7 +101,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const urls: Record<string, string> = {};
     const inProcess: Record<string, InProcessSubgraph> = {};
     for (const part of parts) {
-      const def = part.subgraph(env);
+      const def = await part.subgraph(env);
       const port = portOf('subgraph', part);
       const running = await listening(portVar('subgraph', part), port, '127.0.0.1', () =>
         listenSubgraph(def, { port, secret, deadlineMs: requestDeadlineMs(env), exclusive: true }),

@@ -45,9 +45,13 @@ export interface StackPart<Name extends string = ApiName> {
     port?: number;
     latencyMs?: number;
   }): Promise<{ emulator: Emulator; env: Record<string, string> }>;
-  /** builds the subgraph from the environment (after the emulator's overlay) */
+  /**
+   * builds the subgraph from the environment (after the emulator's overlay); the registry's parts
+   * import their subgraph's code here, so a process that runs none (`npm start`'s primary with
+   * WORKERS > 1) does not load it
+   */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each part has its own context type
-  subgraph(env: NodeJS.ProcessEnv): SubgraphDefinition<any>;
+  subgraph(env: NodeJS.ProcessEnv): SubgraphDefinition<any> | Promise<SubgraphDefinition<any>>;
 }
 
 /** Declares a part, keeping its name as a literal type so the registry can derive `ApiName`. */

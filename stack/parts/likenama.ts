@@ -1,7 +1,5 @@
 import { createDemoLikenamaEmulator } from '../../emulators/likenama/index.ts';
-import { likenamaConfigFromEnv } from '../../subgraphs/likenama/config.ts';
-import { createLikenamaSubgraph } from '../../subgraphs/likenama/subgraph.ts';
-import { LIKENAMA_TOKEN_HEADER } from '../../subgraphs/likenama/config.ts';
+import { LIKENAMA_TOKEN_HEADER } from '../../subgraphs/likenama/headers.ts';
 import { definePart } from '../part.ts';
 
 // Likenama has no server-side credential: each caller sends its own token (x-likenama-token),
@@ -19,5 +17,11 @@ export const likenamaPart = definePart({
     const url = await emulator.listen(port);
     return { emulator, env: { LIKENAMA_URL: url } };
   },
-  subgraph: (env) => createLikenamaSubgraph(likenamaConfigFromEnv(env), { env }),
+  async subgraph(env) {
+    const [{ likenamaConfigFromEnv }, { createLikenamaSubgraph }] = await Promise.all([
+      import('../../subgraphs/likenama/config.ts'),
+      import('../../subgraphs/likenama/subgraph.ts'),
+    ]);
+    return createLikenamaSubgraph(likenamaConfigFromEnv(env), { env });
+  },
 });

@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createDemoSmmEmulator, DEMO_PANELS } from '../../emulators/smm/index.ts';
-import { smmConfigFromEnv } from '../../subgraphs/smm/config.ts';
-import { createSmmSubgraph } from '../../subgraphs/smm/subgraph.ts';
-import { SMM_KEY_HEADER_PREFIX } from '../../subgraphs/smm/context.ts';
+import { SMM_KEY_HEADER_PREFIX } from '../../subgraphs/smm/headers.ts';
 import { definePart } from '../part.ts';
 
 /** Whether the configured provider list carries any key (unreadable or malformed counts as yes). */
@@ -49,5 +47,11 @@ export const smmPart = definePart({
     }));
     return { emulator, env: { SMM_PROVIDERS: JSON.stringify(providers) } };
   },
-  subgraph: (env) => createSmmSubgraph(smmConfigFromEnv(env), { env }),
+  async subgraph(env) {
+    const [{ smmConfigFromEnv }, { createSmmSubgraph }] = await Promise.all([
+      import('../../subgraphs/smm/config.ts'),
+      import('../../subgraphs/smm/subgraph.ts'),
+    ]);
+    return createSmmSubgraph(smmConfigFromEnv(env), { env });
+  },
 });

@@ -1,7 +1,5 @@
 import { createSolmateEmulator, demoSolmateEnv } from '../../emulators/solmate/index.ts';
-import { solmateConfigFromEnv } from '../../subgraphs/solmate/config.ts';
-import { createSolmateSubgraph } from '../../subgraphs/solmate/subgraph.ts';
-import { SOLMATE_AUTH_HEADER } from '../../subgraphs/solmate/context.ts';
+import { SOLMATE_AUTH_HEADER } from '../../subgraphs/solmate/headers.ts';
 import { definePart, setVariables } from '../part.ts';
 
 export const solmatePart = definePart({
@@ -17,5 +15,11 @@ export const solmatePart = definePart({
     const url = await emulator.listen(port);
     return { emulator, env: demoSolmateEnv(url) };
   },
-  subgraph: (env) => createSolmateSubgraph(solmateConfigFromEnv(env), { env }),
+  async subgraph(env) {
+    const [{ solmateConfigFromEnv }, { createSolmateSubgraph }] = await Promise.all([
+      import('../../subgraphs/solmate/config.ts'),
+      import('../../subgraphs/solmate/subgraph.ts'),
+    ]);
+    return createSolmateSubgraph(solmateConfigFromEnv(env), { env });
+  },
 });

@@ -1,7 +1,5 @@
 import { createDemoSolsubEmulator, DEMO_CLUSTERS } from '../../emulators/solsub/index.ts';
-import { solsubConfigFromEnv } from '../../subgraphs/solsub/config.ts';
-import { createSolsubSubgraph } from '../../subgraphs/solsub/subgraph.ts';
-import { SOLSUB_KEY_HEADER } from '../../subgraphs/solsub/context.ts';
+import { SOLSUB_KEY_HEADER } from '../../subgraphs/solsub/headers.ts';
 import { definePart, setVariables } from '../part.ts';
 
 export const solsubPart = definePart({
@@ -17,5 +15,11 @@ export const solsubPart = definePart({
     const url = await emulator.listen(port);
     return { emulator, env: { SOLSUB_URL: url, SOLSUB_API_KEY: DEMO_CLUSTERS.admin.key } };
   },
-  subgraph: (env) => createSolsubSubgraph(solsubConfigFromEnv(env), { env }),
+  async subgraph(env) {
+    const [{ solsubConfigFromEnv }, { createSolsubSubgraph }] = await Promise.all([
+      import('../../subgraphs/solsub/config.ts'),
+      import('../../subgraphs/solsub/subgraph.ts'),
+    ]);
+    return createSolsubSubgraph(solsubConfigFromEnv(env), { env });
+  },
 });

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { httpSettings, type HttpSettings } from '../shared/config.ts';
+import { LIKENAMA_TOKEN_HEADER } from './headers.ts';
 
-/** The header that carries the calling user's Likenama auth token (forwarded by the gateway). */
-export const LIKENAMA_TOKEN_HEADER = 'x-likenama-token';
+export { LIKENAMA_TOKEN_HEADER };
 
 // Both versions end up inside the User-Agent header: no spaces or control characters.
 const Version = z.string().regex(/^[A-Za-z0-9._-]{1,32}$/, 'letters, digits, ".", "_" and "-" only');

@@ -5,8 +5,9 @@ import { credentialFrom, type RequestInfo, type SubgraphState } from '../shared/
 import { HttpSmmApi, type SmmApi, type SmmBalanceRecord, type SmmServiceRecord } from './client.ts';
 import type { ProviderConfig, SmmConfig } from './config.ts';
 import { createSmmLoaders, type SmmLoaders } from './loaders.ts';
+import { SMM_KEY_HEADER_PREFIX } from './headers.ts';
 
-export const SMM_KEY_HEADER_PREFIX = 'x-smm-key-';
+export { SMM_KEY_HEADER_PREFIX };
 export const smmKeyHeader = (providerId: string) => `${SMM_KEY_HEADER_PREFIX}${providerId}`;
 
 /** State that outlives a request: the configuration, the services cache, idempotency records. */

@@ -5,9 +5,9 @@ import { header, type RequestInfo, type SubgraphState } from '../shared/definiti
 import { HttpSolmateApi, type SolmateApi } from './client.ts';
 import type { SolmateConfig } from './config.ts';
 import { createSolmateLoaders, type SolmateLoaders } from './loaders.ts';
+import { SOLMATE_AUTH_HEADER } from './headers.ts';
 
-/** A caller's own Solmate account, as a full `Basic …` value; overrides the configured one. */
-export const SOLMATE_AUTH_HEADER = 'x-solmate-authorization';
+export { SOLMATE_AUTH_HEADER };
 
 export interface SolmateCredentials {
   /** the full Authorization header value sent to Solmate */

@@ -6,8 +6,9 @@ import { credentialFrom, type RequestInfo, type SubgraphState } from '../shared/
 import { HttpSolsubApi, type MatchIdStatusRecord, type SolsubApi } from './client.ts';
 import type { SolsubConfig } from './config.ts';
 import { createStatusLoader, statusCacheKey, type StatusLoader } from './loaders.ts';
+import { SOLSUB_KEY_HEADER } from './headers.ts';
 
-export const SOLSUB_KEY_HEADER = 'x-solsub-api-key';
+export { SOLSUB_KEY_HEADER };
 
 const MAX_GENERATIONS = 10_000;
 

@@ -26,8 +26,8 @@ type Headers = Record<string, string | string[] | undefined>;
 const seen: Record<SubgraphTransport, Headers[]> = { local: [], http: [] };
 const spied = (mode: SubgraphTransport): StackPart<string> => ({
   ...smmPart,
-  subgraph: (env) => {
-    const def = smmPart.subgraph(env);
+  subgraph: async (env) => {
+    const def = await smmPart.subgraph(env);
     return {
       ...def,
       context: (req) => {
