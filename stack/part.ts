@@ -39,7 +39,8 @@ export interface StackPart<Name extends string = ApiName> {
   needsEmulator(env: NodeJS.ProcessEnv): boolean;
   /**
    * Starts the emulator on loopback and returns it with the environment that points the
-   * subgraph at it (URL and the emulator's demo credentials).
+   * subgraph at it (URL and the emulator's demo credentials). The registry's parts import their
+   * emulator (code and seed data) here, so `npm start`'s workers, which run none, do not load it.
    */
   startEmulator(opts: {
     port?: number;

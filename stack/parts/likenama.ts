@@ -1,4 +1,3 @@
-import { createDemoLikenamaEmulator } from '../../emulators/likenama/index.ts';
 import { LIKENAMA_TOKEN_HEADER } from '../../subgraphs/likenama/headers.ts';
 import { definePart } from '../part.ts';
 
@@ -13,6 +12,7 @@ export const likenamaPart = definePart({
   upstreamVariable: 'LIKENAMA_URL',
   needsEmulator: (env) => !env.LIKENAMA_URL,
   async startEmulator({ port, latencyMs }) {
+    const { createDemoLikenamaEmulator } = await import('../../emulators/likenama/index.ts');
     const emulator = createDemoLikenamaEmulator({ latencyMs });
     const url = await emulator.listen(port);
     return { emulator, env: { LIKENAMA_URL: url } };

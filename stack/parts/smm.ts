@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { createDemoSmmEmulator, DEMO_PANELS } from '../../emulators/smm/index.ts';
 import { SMM_KEY_HEADER_PREFIX } from '../../subgraphs/smm/headers.ts';
 import { definePart } from '../part.ts';
 
@@ -35,6 +34,7 @@ export const smmPart = definePart({
   upstreamVariable: 'SMM_PROVIDERS',
   needsEmulator: (env) => !env.SMM_PROVIDERS && !env.SMM_PROVIDERS_FILE,
   async startEmulator({ port, latencyMs }) {
+    const { createDemoSmmEmulator, DEMO_PANELS } = await import('../../emulators/smm/index.ts');
     const emulator = createDemoSmmEmulator({ latencyMs });
     const url = await emulator.listen(port);
     const providers = DEMO_PANELS.map((p) => ({

@@ -1,4 +1,3 @@
-import { createSolmateEmulator, demoSolmateEnv } from '../../emulators/solmate/index.ts';
 import { SOLMATE_AUTH_HEADER } from '../../subgraphs/solmate/headers.ts';
 import { definePart, setVariables } from '../part.ts';
 
@@ -11,6 +10,7 @@ export const solmatePart = definePart({
   upstreamVariable: 'SOLMATE_URL',
   needsEmulator: (env) => !env.SOLMATE_URL,
   async startEmulator({ port, latencyMs }) {
+    const { createSolmateEmulator, demoSolmateEnv } = await import('../../emulators/solmate/index.ts');
     const emulator = createSolmateEmulator({ latencyMs });
     const url = await emulator.listen(port);
     return { emulator, env: demoSolmateEnv(url) };

@@ -1,4 +1,3 @@
-import { createDemoSolsubEmulator, DEMO_CLUSTERS } from '../../emulators/solsub/index.ts';
 import { SOLSUB_KEY_HEADER } from '../../subgraphs/solsub/headers.ts';
 import { definePart, setVariables } from '../part.ts';
 
@@ -11,6 +10,7 @@ export const solsubPart = definePart({
   upstreamVariable: 'SOLSUB_URL',
   needsEmulator: (env) => !env.SOLSUB_URL,
   async startEmulator({ port, latencyMs }) {
+    const { createDemoSolsubEmulator, DEMO_CLUSTERS } = await import('../../emulators/solsub/index.ts');
     const emulator = createDemoSolsubEmulator({ latencyMs });
     const url = await emulator.listen(port);
     return { emulator, env: { SOLSUB_URL: url, SOLSUB_API_KEY: DEMO_CLUSTERS.admin.key } };

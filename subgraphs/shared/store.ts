@@ -1,7 +1,8 @@
 import cluster from 'node:cluster';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { resolve as resolvePath } from 'node:path';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { open, type RootDatabase } from 'lmdb';
 import { ConfigError } from '../../lib/config.ts';
 import { envInt } from '../../lib/env.ts';
@@ -243,9 +244,12 @@ export class RedisStore implements KvStore {
     /** every command's deadline: a hung Redis (SIGSTOP) fails a command instead of holding it */
     private readonly timeoutMs = 1_000,
   ) {
+    // loaded here, with REDIS_URL, rather than by every process (ioredis is ~0.4 MB of source and
+    // its compiled code in each worker otherwise)
+    const { Redis: RedisClient } = createRequire(import.meta.url)('ioredis') as { Redis: typeof Redis };
     // no offline queue: a command while Redis is away fails now instead of being sent (a write's
     // claim included) long after its caller gave up
-    this.redis = new Redis(url, {
+    this.redis = new RedisClient(url, {
       lazyConnect: false,
       maxRetriesPerRequest: 0,
       enableOfflineQueue: false,
