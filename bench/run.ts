@@ -47,6 +47,8 @@ export interface BenchOptions {
   upstreams: UpstreamsWhere;
   /** how our gateway calls its subgraphs: in-process (as `npm start`) or over loopback HTTP */
   transport: 'local' | 'http';
+  /** the scenarios to run (BENCH_SCENARIOS, comma-separated); memory is read after each */
+  scenarios: ScenarioId[];
   log: (line: string) => void;
 }
 
@@ -131,6 +133,19 @@ export function benchTransport(env: NodeJS.ProcessEnv = process.env): 'local' | 
   return v;
 }
 
+const RUNNABLE: ScenarioId[] = ['overhead', 'batching', 'fanout', 'peer'];
+
+/** BENCH_SCENARIOS (e.g. `overhead`): run only these; every one by default. */
+export function benchScenarios(env: NodeJS.ProcessEnv = process.env): ScenarioId[] {
+  const v = env.BENCH_SCENARIOS?.trim();
+  if (!v) return RUNNABLE;
+  const ids = v.split(',').map((s) => s.trim()) as ScenarioId[];
+  const unknown = ids.filter((id) => !RUNNABLE.includes(id));
+  if (unknown.length > 0)
+    throw new Error(`BENCH_SCENARIOS takes ${RUNNABLE.join(', ')}; got "${unknown.join(', ')}"`);
+  return ids;
+}
+
 export function benchOptions(argv: string[] = [], env: NodeJS.ProcessEnv = process.env): BenchOptions {
   const smoke = argv.includes('--smoke') || env.BENCH_SMOKE === '1';
   return {
@@ -146,6 +161,7 @@ export function benchOptions(argv: string[] = [], env: NodeJS.ProcessEnv = proce
     code: benchCode(argv, env),
     upstreams: argv.includes('--upstreams-process') ? 'process' : upstreamsWhere(env),
     transport: benchTransport(env),
+    scenarios: benchScenarios(env),
     log: (line) => process.stderr.write(`${line}\n`),
   };
 }
@@ -548,15 +564,18 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
         ['batching', () => batching(b)],
         ['fanout', () => fanout(b, fanoutSet)],
       ] as const) {
+        if (!opts.scenarios.includes(name)) continue;
         opts.log(` ${name}`);
         scenarios.push(await run());
         mem.push(await b.memory(name));
       }
-      opts.log(' peer');
-      const p = await peer(b, sdl, orderId!, fanoutSet);
-      scenarios.push(p.scenario);
-      mem.push(p.memory);
-      scenarios.splice(3, 0, {
+      if (opts.scenarios.includes('peer')) {
+        opts.log(' peer');
+        const p = await peer(b, sdl, orderId!, fanoutSet);
+        scenarios.push(p.scenario);
+        mem.push(p.memory);
+      }
+      scenarios.splice(Math.min(3, scenarios.length), 0, {
         id: 'memory',
         title: '4 Memory: resident set of the whole stack',
         rows: [],
@@ -640,7 +659,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const opts = benchOptions(process.argv.slice(2));
   runBench(opts)
     .then(async (result) => {
-      const files = await writeResults(result, opts.smoke ? 'smoke' : 'latest');
+      // a run of some scenarios only is not the published set
+      const partial = opts.scenarios.length < RUNNABLE.length;
+      const files = await writeResults(result, opts.smoke ? 'smoke' : partial ? 'partial' : 'latest');
       process.stdout.write(`${renderMarkdown(result)}\nwrote ${files.json} and ${files.md}\n`);
       process.exit(0);
     })
