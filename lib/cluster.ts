@@ -285,7 +285,8 @@ export async function superviseWorkers(opts: SupervisorOptions): Promise<{ url: 
     );
     void stop(0, opts.graceMs);
   };
-  process.once('SIGTERM', onSignal);
+  // as exitOnSignals: a repeated SIGTERM (one for every process of the group) is ignored
+  process.on('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
   return { url };
 }

@@ -37,7 +37,8 @@ export async function closeGracefully(http: Server, graceMs: number): Promise<nu
 
 /**
  * Runs `stop` once on SIGTERM or SIGINT with the remaining grace time, then exits 0; exits 1
- * if stopping itself hangs past the deadline.
+ * if stopping itself hangs past the deadline. A repeated SIGTERM is ignored; a second SIGINT ends
+ * the process at once.
  */
 export function exitOnSignals(stop: (graceMs: number) => Promise<void>, graceMs = shutdownTimeoutMs()): void {
   let stopping = false;
@@ -60,6 +61,10 @@ export function exitOnSignals(stop: (graceMs: number) => Promise<void>, graceMs 
       },
     );
   };
-  process.once('SIGTERM', onSignal);
+  // SIGTERM stays handled while draining: a supervisor that signals every process of the group
+  // (systemd's default KillMode, timeout(1)) reaches a cluster worker as well as its primary,
+  // which sends its own; Node's default action on the second would end the drain as a death by
+  // signal. A second Ctrl-C still stops at once, as a terminal user expects.
+  process.on('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
 }

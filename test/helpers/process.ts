@@ -26,7 +26,13 @@ export function runCommand(
   args: string[] = [],
   env: NodeJS.ProcessEnv = {},
   /** cwd: run from another directory (relative paths such as ./data then land there) */
-  opts: { node?: string; execArgv?: string[]; cwd?: string } = {},
+  opts: {
+    node?: string;
+    execArgv?: string[];
+    cwd?: string;
+    /** its own process group (pid = group id), for signals sent to the whole group */
+    detached?: boolean;
+  } = {},
 ): Command {
   // from another directory, the script and tsx are named by absolute path
   const elsewhere = opts.cwd !== undefined;
@@ -42,6 +48,7 @@ export function runCommand(
       cwd: opts.cwd ?? ROOT,
       env: { ...process.env, LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: opts.detached ?? false,
     },
   );
   const lines: Array<Record<string, unknown>> = [];

@@ -63,12 +63,12 @@ const addOrder = (name: string) => `mutation ${name}($key: String) {
 type Added = { smmAddOrder: { order: { id: string } | null } };
 
 /** package.json's start command as npm runs it: node, its flags, dist/scripts/start.js */
-function startCommand(env: NodeJS.ProcessEnv): Command {
+function startCommand(env: NodeJS.ProcessEnv, opts: { detached?: boolean } = {}): Command {
   const pkg = JSON.parse(readFileSync(new URL('package.json', ROOT), 'utf8')) as {
     scripts: { start: string };
   };
   const [, ...args] = pkg.scripts.start.split(/\s+/);
-  return runCommand(args.at(-1)!, [], env, { execArgv: args.slice(0, -1) });
+  return runCommand(args.at(-1)!, [], env, { execArgv: args.slice(0, -1), ...opts });
 }
 
 beforeAll(async () => {
@@ -186,6 +186,33 @@ describe('npm start, WORKERS=2', () => {
       expect(r.data).toMatchObject({ smmOrder: { id: '23501' } });
       expect(await cmd.exited).toEqual({ code: 0, signal: null });
       expect(cmd.lines.filter((l) => l.msg === 'stopped')).toHaveLength(2);
+    },
+    SLOW,
+  );
+});
+
+describe('npm start, WORKERS=2, SIGTERM to its whole process group', () => {
+  // systemd's default KillMode (control-group) and timeout(1) signal every process, so each
+  // worker gets SIGTERM twice: from the supervisor and from its primary. The second must not
+  // end the worker's drain with Node's default action (a death by signal, exit 1 overall).
+  it(
+    'every process drains once and the command exits 0',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'workers-group-'));
+      const group = startCommand({ WORKERS: '2', PORT: '0', DATA_DIR: dir }, { detached: true });
+      try {
+        const at = String((await group.waitFor((l) => String(l.msg).startsWith('gateway ready'))).url);
+        expect(
+          (await gql(at, '{ smmOrder(provider: "sosyal", id: "23501") { id } }')).errors,
+        ).toBeUndefined();
+        process.kill(-group.child.pid!, 'SIGTERM');
+        expect(await group.exited).toEqual({ code: 0, signal: null });
+        expect(group.lines.filter((l) => l.msg === 'stopped')).toHaveLength(2);
+        expect(group.lines.some((l) => l.msg === 'a worker did not stop cleanly')).toBe(false);
+      } finally {
+        await group.kill();
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
     SLOW,
   );
