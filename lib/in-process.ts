@@ -68,8 +68,9 @@ export function handOverIn(scope: RequestScope, handover: ResultHandover): Reque
  * in this process would parse the text straight back (JSON.stringify and JSON.parse of a 250-order
  * answer were about 5% of the stack's CPU). What is handed over is what the gateway would have
  * parsed: fields left undefined are gone, errors and extensions are copied through JSON; `data` is
- * the executor's own, built for this request alone (its scalars are the serialised values that
- * the gateway would have written the same way into its own answer).
+ * the executor's own, built for this request alone, and JSON already: every scalar serialises to
+ * a string, number or boolean (DateTime to its ISO text, subgraphs/shared/scalars.ts), and
+ * transport.e2e holds the handed-over value equal to its parsed text.
  */
 export function stringifyOrHandOver(value: {
   data?: unknown;

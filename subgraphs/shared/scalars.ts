@@ -78,6 +78,15 @@ export const DecimalScalar = new GraphQLScalarType<string, string>({
   },
 });
 
-export { DateTimeResolver as DateTimeScalar };
+/**
+ * graphql-scalars' DateTime, serialised to its ISO text rather than to a Date. Its own serialize
+ * returns a Date, which becomes that same text only when JSON.stringify writes the answer; a
+ * subgraph called in-process hands its result over without being written (lib/in-process.ts),
+ * so every scalar must already be what the gateway would have parsed.
+ */
+export const DateTimeScalar = new GraphQLScalarType({
+  ...DateTimeResolver.toConfig(),
+  serialize: (value) => (DateTimeResolver.serialize(value) as Date).toISOString(),
+});
 
-export const scalarResolvers = { Decimal: DecimalScalar, DateTime: DateTimeResolver };
+export const scalarResolvers = { Decimal: DecimalScalar, DateTime: DateTimeScalar };
