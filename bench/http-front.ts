@@ -1,11 +1,12 @@
 // What Express costs per request over plain node:http, for issue 13's third direction (serve
 // /graphql from node:http). The gateway's /graphql is an Express app whose JSON body is read by
-// express.json; the question is how much of a request's CPU that framework is. Both servers here
+// express.json; the question is how much of a request's CPU that framework is. The servers here
 // run in this process and do the same work: a middleware in front (as the gateway's CORS check),
 // the JSON body read under a size cap and parsed, a small JSON answer written with res.end (as the
-// gateway's sendAnswer). The load comes from the bench's load worker (a child process), so the CPU
-// measured is the server's alone. Rounds alternate between the two servers so both meet the same
-// noise; the figure to read is the difference and the ratio, not the absolute microseconds.
+// gateway's sendAnswer), or with res.send (as before 4e781ae: the ETag hash). The load comes from
+// the bench's load worker (a child process), so the CPU measured is the server's alone. Each round
+// measures every server, starting with another one each time, so all meet the same noise; the
+// figures to read are the differences and ratios, not the absolute microseconds.
 //   npx tsx bench/http-front.ts          (HTTP_FRONT_ROUNDS=6, HTTP_FRONT_SECONDS=2)
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,14 +19,20 @@ const seconds = Number(process.env.HTTP_FRONT_SECONDS ?? 2);
 const LIMIT = 100_000;
 const ANSWER = JSON.stringify({ data: { smmOrder: { id: '1', status: 'IN_PROGRESS', remains: 10 } } });
 
-function expressFront(): Server {
+/**
+ * `send`: answer with res.send, as the gateway did before 4e781ae: Express then hashes the body
+ * for a weak ETag and re-reads its content type; the gateway now writes a POST's answer with
+ * res.end (GET answers keep res.send and their ETag).
+ */
+function expressFront(answer: 'end' | 'send'): Server {
   const app = express();
   app.disable('x-powered-by');
   app.use((_req, _res, next) => next());
   app.use('/graphql', express.json({ limit: LIMIT }), (req, res) => {
     if (typeof (req.body as { query?: unknown }).query !== 'string') return void res.status(400).end();
     res.status(200).setHeader('content-type', 'application/json; charset=utf-8');
-    res.end(ANSWER);
+    if (answer === 'send') res.send(ANSWER);
+    else res.end(ANSWER);
   });
   return createServer(app);
 }
@@ -61,15 +68,24 @@ const listen = (s: Server) =>
     s.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(s.address() as AddressInfo).port}/graphql`)),
   );
 
-const servers = { express: expressFront(), 'node:http': plainFront() };
-const urls = { express: await listen(servers.express), 'node:http': await listen(servers['node:http']) };
+const servers = {
+  'node:http': plainFront(),
+  express: expressFront('end'),
+  'express, res.send': expressFront('send'),
+};
+type Front = keyof typeof servers;
+const names = Object.keys(servers) as Front[];
+const urls = {} as Record<Front, string>;
+for (const name of names) urls[name] = await listen(servers[name]);
 const load = new LoadWorker();
-const cpu: Record<string, number[]> = { express: [], 'node:http': [] };
-const ratios: number[] = [];
+/** each front's CPU µs per request, and its ratio to node:http's in the same round */
+const cpu = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<Front, number[]>;
+const ratios = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<Front, number[]>;
 try {
   for (let i = 0; i < rounds; i++) {
-    const order = i % 2 ? (['node:http', 'express'] as const) : (['express', 'node:http'] as const);
-    const round: Record<string, number> = {};
+    // each round starts with another front, so none always runs first
+    const order = names.map((_, k) => names[(i + k) % names.length]!);
+    const round = {} as Record<Front, number>;
     for (const name of order) {
       const r = await load.run({
         kind: 'autocannon',
@@ -81,9 +97,9 @@ try {
       if (r.errors > 0 || r.bad > 0 || r.cpuMsPerOp === undefined)
         throw new Error(`${name}: failed requests`);
       round[name] = r.cpuMsPerOp * 1000;
-      cpu[name]!.push(round[name]);
+      cpu[name].push(round[name]);
     }
-    ratios.push(round.express! / round['node:http']!);
+    for (const name of names) ratios[name].push(round[name] / round['node:http']);
     if (process.env.HTTP_FRONT_VERBOSE) process.stdout.write(`${JSON.stringify(round)}\n`);
   }
 } finally {
@@ -95,10 +111,14 @@ const median = (xs: number[]) =>
     [...xs].sort((a, b) => a - b),
     50,
   );
-const e = median(cpu.express!);
-const p = median(cpu['node:http']!);
+const base = median(cpu['node:http']);
 process.stdout.write(
-  `server CPU µs per request, concurrency 1, ${rounds} alternating rounds of ${seconds} s (median):\n` +
-    `  express:   ${e.toFixed(1)}\n  node:http: ${p.toFixed(1)}\n` +
-    `  difference ${(e - p).toFixed(1)} µs; express ÷ node:http, median of rounds ${median(ratios).toFixed(2)}\n`,
+  `server CPU µs per request, concurrency 1, ${rounds} rounds of ${seconds} s, medians:\n` +
+    names
+      .map(
+        (n) =>
+          `  ${n.padEnd(18)} ${median(cpu[n]).toFixed(1).padStart(6)}  (+${(median(cpu[n]) - base).toFixed(1)} over node:http;` +
+          ` ÷ node:http, median of rounds ${median(ratios[n]).toFixed(2)})\n`,
+      )
+      .join(''),
 );
