@@ -1,8 +1,5 @@
 import { z } from 'zod';
 import { httpSettings, type HttpSettings } from '../shared/config.ts';
-import { LIKENAMA_TOKEN_HEADER } from './headers.ts';
-
-export { LIKENAMA_TOKEN_HEADER };
 
 // Both versions end up inside the User-Agent header: no spaces or control characters.
 const Version = z.string().regex(/^[A-Za-z0-9._-]{1,32}$/, 'letters, digits, ".", "_" and "-" only');

@@ -3,7 +3,8 @@ import type { IdempotencyOptions } from '../shared/idempotency.ts';
 import { ErrorCode, LayerError } from '../shared/errors.ts';
 import { header, type RequestInfo, type SubgraphState } from '../shared/definition.ts';
 import { HttpLikenamaApi, type LikenamaApi } from './client.ts';
-import { LIKENAMA_TOKEN_HEADER, type LikenamaConfig } from './config.ts';
+import type { LikenamaConfig } from './config.ts';
+import { LIKENAMA_TOKEN_HEADER } from './headers.ts';
 import { createLikenamaLoaders, type LikenamaLoaders } from './loaders.ts';
 
 /** State that outlives a request. */

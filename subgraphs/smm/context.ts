@@ -7,7 +7,6 @@ import type { ProviderConfig, SmmConfig } from './config.ts';
 import { createSmmLoaders, type SmmLoaders } from './loaders.ts';
 import { SMM_KEY_HEADER_PREFIX } from './headers.ts';
 
-export { SMM_KEY_HEADER_PREFIX };
 export const smmKeyHeader = (providerId: string) => `${SMM_KEY_HEADER_PREFIX}${providerId}`;
 
 /** State that outlives a request: the configuration, the services cache, idempotency records. */

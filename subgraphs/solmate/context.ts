@@ -7,8 +7,6 @@ import type { SolmateConfig } from './config.ts';
 import { createSolmateLoaders, type SolmateLoaders } from './loaders.ts';
 import { SOLMATE_AUTH_HEADER } from './headers.ts';
 
-export { SOLMATE_AUTH_HEADER };
-
 export interface SolmateCredentials {
   /** the full Authorization header value sent to Solmate */
   authorization: string;

@@ -8,8 +8,6 @@ import type { SolsubConfig } from './config.ts';
 import { createStatusLoader, statusCacheKey, type StatusLoader } from './loaders.ts';
 import { SOLSUB_KEY_HEADER } from './headers.ts';
 
-export { SOLSUB_KEY_HEADER };
-
 const MAX_GENERATIONS = 10_000;
 
 /** State that outlives a request: the configuration and the cross-request check cache. */
