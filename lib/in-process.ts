@@ -1,4 +1,4 @@
-import { currentScope, type RequestScope } from './request-context.ts';
+import { currentHandover } from './request-context.ts';
 
 /**
  * A subgraph that runs in the gateway's own process (SUBGRAPH_TRANSPORT=local, the default under
@@ -54,14 +54,6 @@ export interface ResultHandover {
   result?: unknown;
 }
 
-const handovers = new WeakMap<RequestScope, ResultHandover>();
-
-/** The request running in `scope` hands its GraphQL result over to `handover` instead of writing it. */
-export function handOverIn(scope: RequestScope, handover: ResultHandover): RequestScope {
-  handovers.set(scope, handover);
-  return scope;
-}
-
 /**
  * Apollo Server's stringifyResult for a subgraph. Over HTTP it writes what Apollo Server's own
  * does; for a request called in-process it hands the result over and writes nothing: the gateway
@@ -77,8 +69,7 @@ export function stringifyOrHandOver(value: {
   errors?: unknown;
   extensions?: unknown;
 }): string {
-  const scope = currentScope();
-  const handover = scope && handovers.get(scope);
+  const handover = currentHandover();
   if (!handover || 'result' in handover) return `${JSON.stringify(value)}\n`;
   const result: Record<string, unknown> = {};
   if (value.errors !== undefined) result.errors = JSON.parse(JSON.stringify(value.errors)) as unknown;

@@ -2,12 +2,15 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { Deadline } from './deadline.ts';
+import type { ResultHandover } from './in-process.ts';
 
 /** What every log line of one request carries, gateway → subgraph → upstream call. */
 export interface RequestScope {
   requestId: string;
   /** set where the server started one (startDeadline): upstream calls fit in it */
   deadline?: Deadline;
+  /** a subgraph request called in-process: its GraphQL result is handed over here, not written */
+  handover?: ResultHandover;
 }
 
 const store = new AsyncLocalStorage<RequestScope>();
@@ -16,8 +19,7 @@ export const currentRequestId = (): string | undefined => store.getStore()?.requ
 
 export const currentDeadline = (): Deadline | undefined => store.getStore()?.deadline;
 
-/** The scope itself: an identity for what one request keeps beside it (see handOverResult). */
-export const currentScope = (): RequestScope | undefined => store.getStore();
+export const currentHandover = (): ResultHandover | undefined => store.getStore()?.handover;
 
 /** Runs `fn` inside a scope of its own (tests, and callers outside an HTTP request). */
 export const runInScope = <T>(scope: RequestScope, fn: () => T): T => store.run(scope, fn);

@@ -14,7 +14,6 @@ import { GATEWAY_SECRET_HEADER, secretChecker } from '../../lib/secret.ts';
 import { closeGracefully } from '../../lib/shutdown.ts';
 import { bodyNotJson, bodyTooLarge, jsonErrors, jsonNotFound, requestFailed } from '../../lib/http-errors.ts';
 import {
-  handOverIn,
   transportError,
   type InProcessCall,
   type InProcessReply,
@@ -72,8 +71,8 @@ function graphqlPipeline<Ctx extends object>(
 ): (req: SubgraphRequest) => Promise<HTTPGraphQLResponse> {
   const service = `subgraph ${def.name}`;
   return (req) => {
-    const scope = { requestId: req.requestId, deadline: req.deadline };
-    return runInScope(req.handover ? handOverIn(scope, req.handover) : scope, () =>
+    const scope = { requestId: req.requestId, deadline: req.deadline, handover: req.handover };
+    return runInScope(scope, () =>
       tracedServerRequest(service, req, () =>
         server.executeHTTPGraphQLRequest({
           httpGraphQLRequest: {
