@@ -90,7 +90,6 @@ export async function sendAnswer(res: Response, answer: HTTPGraphQLResponse): Pr
       JSON_ANSWER.has(type) &&
       ![204, 205, 304].includes(res.statusCode)
     ) {
-      res.setHeader('Content-Type', type);
       res.setHeader('Content-Length', Buffer.byteLength(body));
       res.end(body);
       return;
