@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { SmmProvidersDocument } from '../../client/__generated__/graphql.ts';
+import { deferredFiles } from '../../lib/deferred-require.ts';
 import { guardOutbound } from '../helpers/outbound.ts';
 import { useStack } from '../helpers/use-stack.ts';
 
@@ -16,5 +17,16 @@ describe('the layer calls nothing but its own upstreams', () => {
     await new Promise((res) => setTimeout(res, 500));
     expect(guard.targets.length).toBeGreaterThan(0);
     expect(guard.offMachine()).toEqual([]);
+  });
+
+  it('leaves the usage report and Studio trace code it turns off unloaded', async () => {
+    const r = await h.query(SmmProvidersDocument);
+    expect(r.errors).toBeUndefined();
+    // gateway/unused-modules.ts: fails when one is loaded before the stand-ins are in place, or
+    // when an @apollo/gateway upgrade starts using one (the memory is then spent after all)
+    const deferred = [...deferredFiles];
+    expect(deferred.map(([file]) => file).join('\n')).toMatch(/sdk-metrics/);
+    expect(deferred).toHaveLength(7);
+    expect(deferred.filter(([, state]) => state.loaded)).toEqual([]);
   });
 });

@@ -1,0 +1,55 @@
+import { createRequire, Module } from 'node:module';
+
+/** Stand-ins put in place, by file name (tests read it). */
+export const deferredFiles = new Map<string, { loaded: boolean }>();
+
+/**
+ * Defers modules that a CommonJS library requires when it loads but uses only on paths this
+ * product never takes: for each id, as `from` (a file of that library) would resolve it, puts a
+ * stand-in in require's cache whose first use (reading any property of it) loads the real module
+ * and answers from it from then on. A library that starts using one at load time, or a path we
+ * thought untaken, still gets the real module, only later; what is saved is the memory and start
+ * time of modules never used. An id already loaded is left as it is.
+ *
+ * Only for modules that are required and then read by property (`mod.Thing`): a stand-in cannot
+ * know without loading whether the module has a `default` export, so code that interops through
+ * `'default' in mod` loads it at once (correct, but nothing saved).
+ */
+export function deferRequire(from: string, ids: readonly string[]): void {
+  const require = createRequire(from);
+  for (const id of ids) {
+    const file = require.resolve(id);
+    if (require.cache[file] || deferredFiles.has(file)) continue;
+    const state = { loaded: false };
+    let real: object | undefined;
+    const load = (): object => {
+      if (real) return real;
+      // out of the cache first, or require would hand back the stand-in itself
+      delete require.cache[file];
+      real = require(file) as object;
+      state.loaded = true;
+      return real;
+    };
+    const standIn = new Proxy(
+      {},
+      {
+        get: (_t, key) => Reflect.get(load(), key) as unknown,
+        has: (_t, key) => Reflect.has(load(), key),
+        ownKeys: () => Reflect.ownKeys(load()),
+        // a stand-in's own (empty, extensible) target must not be reported to hold a
+        // non-configurable property: the descriptor is the real one, made configurable
+        getOwnPropertyDescriptor: (_t, key) => {
+          const d = Reflect.getOwnPropertyDescriptor(load(), key);
+          return d && { ...d, configurable: true };
+        },
+        set: (_t, key, value) => Reflect.set(load(), key, value),
+      },
+    );
+    const mod = new Module(file);
+    mod.filename = file;
+    mod.loaded = true;
+    mod.exports = standIn;
+    require.cache[file] = mod;
+    deferredFiles.set(file, state);
+  }
+}

@@ -1,0 +1,62 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { deferredFiles, deferRequire } from '../../lib/deferred-require.ts';
+
+/** A library whose entry requires `heavy.js` at load, as @apollo/gateway requires what it defers. */
+function library() {
+  const dir = mkdtempSync(join(tmpdir(), 'deferred-'));
+  writeFileSync(
+    join(dir, 'heavy.js'),
+    `globalThis.heavyLoads = (globalThis.heavyLoads ?? 0) + 1;
+     exports.answer = 42;
+     Object.defineProperty(exports, 'fixed', { enumerable: true, get: () => 'kept' });
+     exports.Thing = class Thing { constructor(v) { this.v = v; } };`,
+  );
+  writeFileSync(join(dir, 'index.js'), `const heavy = require('./heavy.js'); exports.use = () => heavy;`);
+  const entry = join(dir, 'index.js');
+  return { entry, heavy: join(dir, 'heavy.js'), require: createRequire(entry) };
+}
+
+const loads = () => (globalThis as { heavyLoads?: number }).heavyLoads ?? 0;
+
+describe('deferRequire', () => {
+  it('loads a deferred module at its first use, once, and answers as the module itself', () => {
+    const lib = library();
+    const before = loads();
+    deferRequire(lib.entry, ['./heavy.js']);
+    const { use } = lib.require(lib.entry) as { use: () => Record<string, unknown> };
+    expect(loads()).toBe(before);
+    expect(deferredFiles.get(lib.heavy)).toEqual({ loaded: false });
+
+    const heavy = use();
+    expect(heavy.answer).toBe(42);
+    expect(loads()).toBe(before + 1);
+    expect(deferredFiles.get(lib.heavy)).toEqual({ loaded: true });
+    expect(heavy.fixed).toBe('kept');
+    expect('answer' in heavy).toBe(true);
+    expect(Object.keys(heavy)).toEqual(['answer', 'fixed', 'Thing']);
+    expect({ ...heavy }.fixed).toBe('kept');
+    const Thing = heavy.Thing as new (v: number) => { v: number };
+    expect(new Thing(7).v).toBe(7);
+    // later requires get the real module, not the stand-in
+    expect(lib.require(lib.heavy)).not.toBe(heavy);
+    expect((lib.require(lib.heavy) as { answer: number }).answer).toBe(42);
+    expect(loads()).toBe(before + 1);
+  });
+
+  it('leaves a module that is already loaded as it is', () => {
+    const lib = library();
+    const real = lib.require(lib.heavy) as object;
+    deferRequire(lib.entry, ['./heavy.js']);
+    expect(lib.require(lib.heavy)).toBe(real);
+    expect(deferredFiles.has(lib.heavy)).toBe(false);
+  });
+
+  it('fails as require fails for a module that is not there', () => {
+    const lib = library();
+    expect(() => deferRequire(lib.entry, ['./missing.js'])).toThrow(/Cannot find module/);
+  });
+});
