@@ -1,8 +1,22 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { GraphQLScalarType, Kind } from 'graphql';
-import { DateTimeResolver } from 'graphql-scalars';
+import type { DateTimeResolver as LibraryDateTime } from 'graphql-scalars';
 import { echo } from '../../lib/http-errors.ts';
 import { badInput } from './errors.ts';
 import { toDecimal } from './values.ts';
+
+// graphql-scalars' entry point builds every one of its hundred-odd scalars (3.3 MiB of heap in
+// each process that runs a subgraph), and its exports map offers no way to ask for one. DateTime
+// alone is loaded, from the file that entry point takes it from; its CommonJS build, like the
+// `graphql` every import here resolves to, so the scalar is of this process's one graphql.
+// test/shared/scalars.test.ts holds it to the entry point's DateTimeResolver.
+const require = createRequire(import.meta.url);
+const DateTimeResolver = (
+  require(join(dirname(require.resolve('graphql-scalars')), 'scalars/iso-date/DateTime.js')) as {
+    GraphQLDateTime: typeof LibraryDateTime;
+  }
+).GraphQLDateTime;
 
 const describe = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : typeof v);
 
