@@ -7,11 +7,10 @@
 //   npx tsx bench/node-flags.ts                                  (npm start's flags against them + --no-maglev)
 //   FLAGS_BENCH_A="--max-semi-space-size=2" FLAGS_BENCH_B="--max-semi-space-size=1" npx tsx bench/node-flags.ts
 //   FLAGS_BENCH_ROUNDS=3 FLAGS_BENCH_SECONDS=10 FLAGS_BENCH_CONNECTIONS=1,16
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
-import { request } from 'undici';
+import { postLoad, waitAnswering } from './post-load.ts';
 import { cpuSecondsOf, rssOf } from './proc.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -19,7 +18,7 @@ const ROUNDS = Number(process.env.FLAGS_BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.FLAGS_BENCH_SECONDS ?? 10);
 const CONNECTIONS = (process.env.FLAGS_BENCH_CONNECTIONS ?? '1,16').split(',').map(Number);
 const PORT = Number(process.env.FLAGS_BENCH_PORT ?? 4590);
-const QUERY = JSON.stringify({
+const BODY = JSON.stringify({
   query:
     '{ smmOrder(provider: "sosyal", id: "23501") { id status statusText charge startCount remains currency } }',
 });
@@ -41,37 +40,6 @@ const sets = {
   B: flagsOf(process.env.FLAGS_BENCH_B, [...npmStart.filter((f) => f !== '--no-maglev'), '--no-maglev']),
 };
 
-async function ready(child: ChildProcess, url: string) {
-  for (const until = Date.now() + 60_000; Date.now() < until;) {
-    if (child.exitCode !== null) throw new Error(`npm start exited (${child.exitCode})`);
-    const ok = await request(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: QUERY,
-    })
-      .then(async (r) => r.statusCode === 200 && !(await r.body.text()).includes('"errors"'))
-      .catch(() => false);
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('npm start: not ready');
-}
-
-const load = (url: string, connections: number, duration: number) =>
-  new Promise<autocannon.Result>((resolve, reject) =>
-    autocannon(
-      {
-        url,
-        method: 'POST',
-        connections,
-        duration,
-        headers: { 'content-type': 'application/json' },
-        body: QUERY,
-      },
-      (err, res) => (err ? reject(err) : resolve(res)),
-    ),
-  );
-
 async function round(flags: string[], connections: number) {
   const child = spawn(process.execPath, [...flags, 'dist/scripts/start.js'], {
     cwd: ROOT,
@@ -80,13 +48,13 @@ async function round(flags: string[], connections: number) {
   });
   const url = `http://127.0.0.1:${PORT}/graphql`;
   try {
-    await ready(child, url);
-    await load(url, connections, 3); // warm-up: JIT, connections
+    await waitAnswering(url, child, BODY, 60_000);
+    await postLoad(url, BODY, connections, 3); // warm-up: JIT, connections
     const pid = child.pid!;
     const cpuBefore = cpuSecondsOf(pid);
     let rssMax = rssOf(pid);
     const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssOf(pid))), 250);
-    const r = await load(url, connections, SECONDS);
+    const r = await postLoad(url, BODY, connections, SECONDS);
     clearInterval(sampler);
     const failed = r.errors + r.timeouts + r.non2xx;
     if (failed > 0) throw new Error(`${failed} requests failed`);

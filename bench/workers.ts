@@ -14,10 +14,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
-import { request } from 'undici';
 import { parts } from '../stack/parts/index.ts';
 import { subgraphUrlVar } from '../stack/ports.ts';
+import { postLoad, waitAnswering } from './post-load.ts';
 import { cpuSecondsOf, processTree, rssOf } from './proc.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -25,7 +24,7 @@ const SECONDS = Number(process.env.WORKERS_BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.WORKERS_BENCH_CONNECTIONS ?? 64);
 const COUNTS = (process.env.WORKERS_BENCH_N ?? '1,2').split(',').map(Number);
 const SECRET = 'bench-secret-0123456789abcdef';
-const QUERY = '{ smmOrder(provider: "sosyal", id: "23501") { id status charge } }';
+const BODY = JSON.stringify({ query: '{ smmOrder(provider: "sosyal", id: "23501") { id status charge } }' });
 
 const children: ChildProcess[] = [];
 /** SIGTERM; after 10 s, SIGKILL to the whole tree (hive-gateway --fork n did not exit on SIGTERM) */
@@ -77,37 +76,8 @@ function usage(pid: number): { cpuS: number; rss: number } {
   };
 }
 
-async function waitReady(url: string, child: ChildProcess) {
-  for (const until = Date.now() + 120_000; Date.now() < until;) {
-    if (child.exitCode !== null) throw new Error(`${url}: exited (${child.exitCode})`);
-    const ok = await request(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: QUERY }),
-    })
-      .then(async (r) => r.statusCode === 200 && !(await r.body.text()).includes('"errors"'))
-      .catch(() => false);
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url}: not ready`);
-}
-
 async function measure(name: string, url: string, pid: number) {
-  const load = (duration: number) =>
-    new Promise<autocannon.Result>((resolve, reject) =>
-      autocannon(
-        {
-          url,
-          method: 'POST',
-          connections: CONNECTIONS,
-          duration,
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ query: QUERY }),
-        },
-        (err, res) => (err ? reject(err) : resolve(res)),
-      ),
-    );
+  const load = (duration: number) => postLoad(url, BODY, CONNECTIONS, duration);
   await load(2); // warm-up: JIT, connections
   const before = usage(pid);
   let rssMax = before.rss;
@@ -172,7 +142,7 @@ try {
       LOG_LEVEL: 'warn',
     });
     const oursUrl = `http://127.0.0.1:${port}/graphql`;
-    await waitReady(oursUrl, ours.child);
+    await waitAnswering(oursUrl, ours.child, BODY, 120_000);
     rows.push(await measure(`ours, WORKERS=${n}`, oursUrl, ours.child.pid!));
     await stop(ours.child);
     const hive = run([join(ROOT, 'node_modules/.bin/hive-gateway'), 'supergraph', '--fork', String(n)], {
@@ -183,7 +153,7 @@ try {
       LOG_LEVEL: 'warn',
     });
     const hiveUrl = `http://127.0.0.1:${port}/graphql`;
-    await waitReady(hiveUrl, hive.child);
+    await waitAnswering(hiveUrl, hive.child, BODY, 120_000);
     rows.push(await measure(`Hive Gateway, --fork ${n}`, hiveUrl, hive.child.pid!));
     await stop(hive.child);
   }
