@@ -27,7 +27,8 @@ export function deferRequire(from: string, ids: readonly string[]): void {
       if ((err as { code?: string }).code === 'MODULE_NOT_FOUND') continue;
       throw err;
     }
-    if (require.cache[file] || deferredFiles.has(file)) continue;
+    // loaded already, or deferred already (the stand-in is then what the cache holds)
+    if (require.cache[file]) continue;
     const state = { loaded: false };
     let real: object | undefined;
     const load = (): object => {

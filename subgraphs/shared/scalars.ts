@@ -10,7 +10,7 @@ import { toDecimal } from './values.ts';
 // each process that runs a subgraph), and its exports map offers no way to ask for one. DateTime
 // alone is loaded, from the file that entry point takes it from; its CommonJS build, like the
 // `graphql` every import here resolves to, so the scalar is of this process's one graphql.
-// test/shared/scalars.test.ts holds it to the entry point's DateTimeResolver.
+// test/shared/datetime.test.ts holds it to the entry point's DateTimeResolver.
 const require = createRequire(import.meta.url);
 const DateTimeResolver = (
   require(join(dirname(require.resolve('graphql-scalars')), 'scalars/iso-date/DateTime.js')) as {
