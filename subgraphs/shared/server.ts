@@ -11,6 +11,7 @@ import { metricsPlugin } from '../../lib/metrics.ts';
 import type { SubgraphDefinition, SubgraphResolvers } from './definition.ts';
 import { ErrorCode, LayerError } from './errors.ts';
 import { scalarResolvers } from './scalars.ts';
+import { compiledExecution } from './compiled.ts';
 
 /** Builds the Apollo server of one subgraph (no port: tests execute operations on it directly). */
 const production = () => process.env.NODE_ENV === 'production';
@@ -21,11 +22,13 @@ export function buildSubgraphServer<Ctx extends object>(
 ): ApolloServer<Ctx> {
   // read once: what a running server hides must not change under it
   const inProduction = production();
+  const schema = buildSubgraphSchema({
+    typeDefs: def.typeDefs,
+    resolvers: { ...scalarResolvers, ...def.resolvers } as SubgraphResolvers,
+  });
   return new ApolloServer<Ctx>({
-    schema: buildSubgraphSchema({
-      typeDefs: def.typeDefs,
-      resolvers: { ...scalarResolvers, ...def.resolvers } as SubgraphResolvers,
-    }),
+    // operations run compiled (graphql-jit) rather than interpreted by graphql-js
+    gateway: compiledExecution(schema),
     includeStacktraceInErrorResponses: !inProduction && process.env.GRAPHQL_STACKTRACES === '1',
     introspection: !inProduction,
     logger,

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { deferredFiles, deferRequire } from '../../lib/deferred-require.ts';
+import { deferCallable, deferredFiles, deferRequire } from '../../lib/deferred-require.ts';
 
 /** A library whose entry requires `heavy.js` at load, as @apollo/gateway requires what it defers. */
 function library() {
@@ -61,5 +61,50 @@ describe('deferRequire', () => {
     deferRequire(lib.entry, ['./missing.js', './heavy.js']);
     expect(deferredFiles.size).toBe(before + 1);
     expect(deferredFiles.get(lib.heavy)).toEqual({ loaded: false });
+  });
+});
+
+describe('deferCallable', () => {
+  /** A library bundled by esbuild: it reaches a function module through `__toESM` at load. */
+  function bundled() {
+    const dir = mkdtempSync(join(tmpdir(), 'deferred-fn-'));
+    writeFileSync(
+      join(dir, 'build.js'),
+      `globalThis.buildLoads = (globalThis.buildLoads ?? 0) + 1;
+       module.exports = function build(schema) { return 'built ' + schema + ' by ' + (this?.who ?? 'nobody'); };`,
+    );
+    // esbuild's interop, as graphql-jit's dist/execution.js has it
+    writeFileSync(
+      join(dir, 'index.js'),
+      `var __create = Object.create, __defProp = Object.defineProperty, __getOwnPropNames = Object.getOwnPropertyNames,
+         __getProtoOf = Object.getPrototypeOf, __hasOwnProp = Object.prototype.hasOwnProperty;
+       var __copyProps = (to, from) => { if (from && typeof from === 'object' || typeof from === 'function')
+         for (let key of __getOwnPropNames(from)) if (!__hasOwnProp.call(to, key)) __defProp(to, key, { get: () => from[key], enumerable: true });
+         return to; };
+       var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {},
+         __copyProps(isNodeMode || !mod || !mod.__esModule ? __defProp(target, 'default', { value: mod, enumerable: true }) : target, mod));
+       var import_build = __toESM(require('./build.js'));
+       exports.use = (schema) => (0, import_build.default)(schema);
+       exports.useAs = (who, schema) => import_build.default.call({ who }, schema);`,
+    );
+    const entry = join(dir, 'index.js');
+    return { entry, build: join(dir, 'build.js'), require: createRequire(entry) };
+  }
+  const buildLoads = () => (globalThis as { buildLoads?: number }).buildLoads ?? 0;
+
+  it('survives esbuild interop unloaded, and loads the module at its first call', () => {
+    const lib = bundled();
+    const before = buildLoads();
+    deferCallable(lib.entry, './build.js');
+    const { use, useAs } = lib.require(lib.entry) as {
+      use: (s: string) => string;
+      useAs: (who: string, s: string) => string;
+    };
+    expect(buildLoads()).toBe(before);
+    expect(deferredFiles.get(lib.build)).toEqual({ loaded: false });
+    expect(use('s')).toBe('built s by nobody');
+    expect(useAs('me', 't')).toBe('built t by me');
+    expect(buildLoads()).toBe(before + 1);
+    expect(deferredFiles.get(lib.build)).toEqual({ loaded: true });
   });
 });
