@@ -1,4 +1,5 @@
 // first: it must run before @apollo/gateway loads (see the file)
+import '../lib/flat-federation.ts';
 import './unused-modules.ts';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';

@@ -1,3 +1,4 @@
+import '../../lib/flat-federation.ts';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
