@@ -8,6 +8,9 @@
 // build and then the other (the order swaps every round). Prints the main-thread CPU ms per
 // operation of each (min, first quartile, median) and the median of the per-round ratios.
 // AB_ROUNDS (12), AB_SECONDS (1.5: the 250-id measurement; the single status gets half).
+// AB_MIX=1 times, in the same rounds, each query of the soak's mixed load as well
+// (test/reliability/load-mix.ts: every API's read, SMM's services, providers and a small batch)
+// and the four-API dashboard of `npm run bench`.
 import './env.ts';
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -19,6 +22,9 @@ import { LoadWorker, type LoadJob } from './load.ts';
 import { gqlHttpCall, type HttpCall } from './ops.ts';
 import { batchIds, ORDER_QUERY, ORDERS_QUERY } from './queries.ts';
 import { childUpstreams } from './upstreams.ts';
+import { buildFanout } from './fanout.ts';
+import { parts } from '../stack/parts/index.ts';
+import { loadMix } from '../test/reliability/load-mix.ts';
 
 const other = process.argv[2];
 if (!other) {
@@ -45,7 +51,20 @@ const stacks: Stack[] = [];
 try {
   const ids = batchIds(await child.seedSmmOrders(230));
   const [one] = await child.seedSmmOrders(1);
-  const calls: Record<string, { many: HttpCall; one: HttpCall }> = {};
+  /** What each round times, by name, with its share of AB_SECONDS. */
+  type Measured = { name: string; share: number; call: (gatewayUrl: string) => HttpCall };
+  const measured: Measured[] = [
+    { name: '250 ids', share: 1, call: (url) => gqlHttpCall(url, ORDERS_QUERY, { ids }) },
+    { name: 'single status', share: 0.5, call: (url) => gqlHttpCall(url, ORDER_QUERY, { id: one }) },
+  ];
+  if (process.env.AB_MIX === '1') {
+    for (const r of loadMix(parts)) {
+      const { query } = JSON.parse(r.body) as { query: string };
+      const name = `mix: ${query.replace(/\s+/g, ' ').slice(0, 48)}`;
+      measured.push({ name, share: 0.5, call: (url) => gqlHttpCall(url, query, undefined, r.headers) });
+    }
+  }
+  const urls: Record<string, string> = {};
   for (const [name, root] of Object.entries(builds)) {
     const url = pathToFileURL(`${root}/dist/stack/index.js`).href;
     const { startStack } = (await import(url)) as { startStack: typeof StartStack };
@@ -56,11 +75,23 @@ try {
       env: { ...BENCH_ENV, ...process.env, ...child.env },
     });
     stacks.push(stack);
-    calls[name] = {
-      many: gqlHttpCall(stack.gatewayUrl, ORDERS_QUERY, { ids }),
-      one: gqlHttpCall(stack.gatewayUrl, ORDER_QUERY, { id: one }),
-    };
+    urls[name] = stack.gatewayUrl;
   }
+  if (process.env.AB_MIX === '1') {
+    // the dashboard of npm run bench's fan-out scenario, built against this build's stack
+    const dash = await buildFanout(
+      stacks.at(-1)!,
+      parts.map((p) => p.name),
+      child,
+    );
+    measured.push({
+      name: 'dashboard',
+      share: 1,
+      call: (url) => gqlHttpCall(url, dash.query, undefined, dash.headers),
+    });
+  }
+  const calls: Record<string, HttpCall[]> = {};
+  for (const [name, url] of Object.entries(urls)) calls[name] = measured.map((m) => m.call(url));
   const job = (call: HttpCall, durationS: number): LoadJob => ({
     kind: 'ops',
     op: { call },
@@ -75,33 +106,33 @@ try {
     return r.cpuMsPerOp ?? NaN;
   };
   // warm the JIT and the connection pools of both
-  for (const c of Object.values(calls)) {
-    await cpu(c.many, 2);
-    await cpu(c.one, 1);
-  }
-  const ms: Record<string, { many: number[]; one: number[] }> = {};
-  for (const name of Object.keys(builds)) ms[name] = { many: [], one: [] };
+  for (const c of Object.values(calls))
+    for (const [i, m] of measured.entries()) await cpu(c[i]!, 2 * m.share);
+  const ms: Record<string, number[][]> = {};
+  for (const name of Object.keys(builds)) ms[name] = measured.map(() => []);
   for (let r = 0; r < rounds; r++) {
     for (const name of r % 2 ? ['this', 'other'] : ['other', 'this']) {
-      ms[name]!.many.push(await cpu(calls[name]!.many, seconds));
-      ms[name]!.one.push(await cpu(calls[name]!.one, seconds / 2));
+      for (const [i, m] of measured.entries())
+        ms[name]![i]!.push(await cpu(calls[name]![i]!, seconds * m.share));
     }
   }
   const at = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.floor(q * (xs.length - 1))]!;
   const stats = (xs: number[]) =>
     `min ${at(xs, 0).toFixed(2)}  p25 ${at(xs, 0.25).toFixed(2)}  median ${at(xs, 0.5).toFixed(2)}`;
   const out = [`main-thread CPU ms per operation, ${rounds} rounds:`];
+  const width = Math.max(...measured.map((m) => m.name.length)) + 1;
   for (const [name, root] of Object.entries(builds)) {
     out.push(`  ${name} (${root})`);
-    out.push(`    250 ids:       ${stats(ms[name]!.many)}`);
-    out.push(`    single status: ${stats(ms[name]!.one)}`);
+    for (const [i, m] of measured.entries())
+      out.push(`    ${`${m.name}:`.padEnd(width)} ${stats(ms[name]![i]!)}`);
   }
-  const ratio = (k: 'many' | 'one') =>
+  const ratio = (i: number) =>
     at(
-      ms.this![k].map((v, i) => v / ms.other![k][i]!),
+      ms.this![i]!.map((v, r) => v / ms.other![i]![r]!),
       0.5,
     ).toFixed(3);
-  out.push(`  this ÷ other, median of the rounds: 250 ids ${ratio('many')}, single status ${ratio('one')}`);
+  out.push('  this ÷ other, median of the rounds:');
+  for (const [i, m] of measured.entries()) out.push(`    ${`${m.name}:`.padEnd(width)} ${ratio(i)}`);
   process.stdout.write(`${out.join('\n')}\n`);
 } finally {
   await load.stop();
