@@ -83,8 +83,8 @@ type Plan = CompiledQuery | 'interpret';
  * holds the two executors to the same answers, errors included).
  */
 /**
- * Compiled operations kept per subgraph. One costs about 40 KiB of heap and a millisecond to
- * compile; an application sends tens of distinct operations, and the gateway's query plans turn
+ * Compiled operations kept per subgraph. One costs about 21 KiB of heap and 0.9 ms to compile
+ * (`node --expose-gc --import tsx bench/jit-compile.ts`); an application sends tens of distinct operations, and the gateway's query plans turn
  * each into one document per subgraph. Past this many, the least recently used is dropped and
  * compiled again if it comes back, so a stream of distinct queries cannot grow the heap.
  */
