@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { NextFunction, Request, Response } from 'express';
 import { envInt } from './env.ts';
 
@@ -44,6 +45,11 @@ export class Deadline {
     this.timer = setTimeout(() => this.end('deadline'), budgetMs);
     // a pending deadline must not keep a finished process alive
     this.timer.unref();
+    // Every upstream call in flight listens on these until it ends, and one request makes many
+    // at once (a batch of Match IDs, a dashboard): past ten Node writes a "possible memory leak"
+    // warning to stderr, in production too. The listeners go when their calls end and the
+    // signals with the request, so there is no leak to warn of.
+    setMaxListeners(0, this.controller.signal, this.gone.signal);
   }
 
   /** aborted when the deadline passes or the caller goes away; its reason is a RequestEnded */

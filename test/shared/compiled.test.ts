@@ -159,6 +159,27 @@ describe('compiledExecution (graphql-jit behind Apollo Server)', () => {
     expect(r.errors?.[0]?.extensions.code).toBe('BAD_USER_INPUT');
   });
 
+  it('runs a mutation’s root fields one after the other, as graphql-js does', async () => {
+    // two writes in one operation: the second must not start before the first has finished
+    const s = buildSchema(`type Query { ok: Boolean } type Mutation { first: String second: String }`);
+    const events: string[] = [];
+    const fields = s.getMutationType()!.getFields();
+    fields.first!.resolve = async () => {
+      events.push('first started');
+      await wait(5);
+      events.push('first done');
+      return 'a';
+    };
+    fields.second!.resolve = () => {
+      events.push('second started');
+      return 'b';
+    };
+    const run = await compiled(s);
+    const r = await run(parse('mutation { first second }'), {});
+    expect(r.data).toEqual({ first: 'a', second: 'b' });
+    expect(events).toEqual(['first started', 'first done', 'second started']);
+  });
+
   it('compiles a document once, and keeps no more than COMPILED_OPERATIONS of them', async () => {
     const run = await compiled(schema());
     const first = parse('{ echo(value: "a") }');

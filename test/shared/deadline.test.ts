@@ -94,6 +94,27 @@ describe('a request deadline', () => {
     expect(emu.received).toBe(1);
   });
 
+  it('carries more than ten upstream calls at once without a leak warning', async () => {
+    // one request checking 20 Match IDs makes 20 calls at once, each listening on the request's
+    // signals until it ends: Node took the eleventh listener for a leak and wrote a warning to
+    // stderr (seen in test runs as MaxListenersExceededWarning from inflight.ts)
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const d = new Deadline(60_000);
+      const reads = Array.from({ length: 20 }, (_, i) => ({ ...read, path: `/status?order=${i}` }));
+      await runInScope({ requestId: 'r', deadline: d }, () => Promise.all(reads.map((r) => http.request(r))));
+      d.settle();
+      // process.emitWarning emits on the next tick: one turn of the event loop lets it show
+      await new Promise((r) => setImmediate(r));
+      expect(warnings.map((w) => w.name)).not.toContain('MaxListenersExceededWarning');
+      expect(emu.received).toBe(20);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('reads a budget from the header only when it is a plain number of milliseconds', () => {
     expect(askedBudget('250')).toBe(250);
     for (const bad of ['', '-5', '1e3', '2.5', ' 5', '9999999999', undefined, ['1', '2']])
