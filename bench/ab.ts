@@ -33,6 +33,7 @@ if (!other) {
 }
 const builds = { other: resolve(other), this: fileURLToPath(new URL('..', import.meta.url)) };
 const rounds = Number(process.env.AB_ROUNDS ?? 12);
+const mix = process.env.AB_MIX === '1';
 const seconds = Number(process.env.AB_SECONDS ?? 1.5);
 
 for (const root of Object.values(builds)) {
@@ -57,7 +58,7 @@ try {
     { name: '250 ids', share: 1, call: (url) => gqlHttpCall(url, ORDERS_QUERY, { ids }) },
     { name: 'single status', share: 0.5, call: (url) => gqlHttpCall(url, ORDER_QUERY, { id: one }) },
   ];
-  if (process.env.AB_MIX === '1') {
+  if (mix) {
     for (const r of loadMix(parts)) {
       const { query } = JSON.parse(r.body) as { query: string };
       const name = `mix: ${query.replace(/\s+/g, ' ').slice(0, 48)}`;
@@ -77,7 +78,7 @@ try {
     stacks.push(stack);
     urls[name] = stack.gatewayUrl;
   }
-  if (process.env.AB_MIX === '1') {
+  if (mix) {
     // the dashboard of npm run bench's fan-out scenario, built against this build's stack
     const dash = await buildFanout(
       stacks.at(-1)!,
