@@ -47,10 +47,15 @@ import { GATEWAY_SECRET_HEADER } from '../lib/secret.ts';
 import { listen, type RunningService } from '../lib/listen.ts';
 import { isCallerHeader, type StackPart } from '../stack/part.ts';
 import { parts } from '../stack/parts/index.ts';
+import { useFastResultShaping } from './result-shaping.ts';
 
 // @apollo/gateway otherwise probes cloud metadata addresses (169.254.169.254) and reports
 // usage data to Apollo from its constructor: a federation layer has no business calling out.
 process.env.APOLLO_TELEMETRY_DISABLED = 'true';
+
+// @apollo/gateway's last step, shaping the subgraphs' answers into the client's, done per
+// selection instead of per value (see result-shaping.ts)
+useFastResultShaping();
 
 export const SUPERGRAPH_PATH = new URL('../schema/supergraph.graphql', import.meta.url);
 
